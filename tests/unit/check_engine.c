@@ -1,0 +1,217 @@
+/* check_engine.c: the engine's public API (engine.h): input checks at the boundary,
+ * counts, title, the JSON shape against proto/result.schema.json, and the summary
+ * view the worker uses.  Stage-specific behaviour lives in check_engine_*.c.
+ */
+#include "check_engine_helpers.h"
+
+#include <stdint.h>
+
+START_TEST(test_invalid_utf8_is_rejected_with_byte_offset)
+{
+    engine_t *e = ce_engine();
+    const char text[] = "Valid start \xc3\xa9 then bad \xc3\x28 end";
+    engine_result_t *r = NULL;
+    char err[128] = "";
+    int rc = engine_analyze(e, text, sizeof text - 1, NULL, &r, err, sizeof err);
+    ck_assert_int_eq(rc, DS_EUTF8);
+    ck_assert_ptr_null(r);
+    ck_assert_str_eq(err, "invalid UTF-8 at byte 24");
+    engine_destroy(&e);
+}
+END_TEST
+
+START_TEST(test_overlong_and_surrogate_utf8_are_rejected)
+{
+    engine_t *e = ce_engine();
+    engine_result_t *r = NULL;
+    char err[128] = "";
+    ck_assert_int_eq(engine_analyze(e, "ab\xc0\xaf", 4, NULL, &r, err, sizeof err), DS_EUTF8);
+    ck_assert_str_eq(err, "invalid UTF-8 at byte 2");
+    ck_assert_int_eq(engine_analyze(e, "\xed\xa0\x80x", 4, NULL, &r, err, sizeof err), DS_EUTF8);
+    ck_assert_str_eq(err, "invalid UTF-8 at byte 0");
+    engine_destroy(&e);
+}
+END_TEST
+
+START_TEST(test_empty_and_whitespace_only_text_is_rejected)
+{
+    engine_t *e = ce_engine();
+    engine_result_t *r = NULL;
+    char err[128];
+    ck_assert_int_eq(engine_analyze(e, "", 0, NULL, &r, err, sizeof err), DS_EEMPTY);
+    ck_assert_int_eq(engine_analyze(e, " \n\t\r\n ", 6, NULL, &r, err, sizeof err), DS_EEMPTY);
+    /* U+00A0 and U+3000 are white space too */
+    const char nbsp[] = "\xc2\xa0\xe3\x80\x80\n";
+    ck_assert_int_eq(engine_analyze(e, nbsp, sizeof nbsp - 1, NULL, &r, err, sizeof err),
+                     DS_EEMPTY);
+    ck_assert_ptr_null(r);
+    engine_destroy(&e);
+}
+END_TEST
+
+START_TEST(test_text_over_the_size_limit_is_rejected_not_truncated)
+{
+    engine_t *e = ce_engine();
+    engine_input_t in = {.max_bytes = 100};
+    char text[101];
+    memset(text, 'a', sizeof text);
+    engine_result_t *r = NULL;
+    char err[128] = "";
+    ck_assert_int_eq(engine_analyze(e, text, 101, &in, &r, err, sizeof err), DS_ETOOBIG);
+    ck_assert_ptr_null(r);
+    ck_assert_ptr_nonnull(strstr(err, "101"));
+    ck_assert_int_eq(engine_analyze(e, text, 100, &in, &r, err, sizeof err), 0);
+    engine_result_destroy(&r);
+    /* the default limit is 1 MiB */
+    size_t big = ((size_t)1 << 20) + 1;
+    char *huge = ds_xmalloc(big);
+    memset(huge, 'x', big);
+    ck_assert_int_eq(engine_analyze(e, huge, big, NULL, &r, err, sizeof err), DS_ETOOBIG);
+    free(huge);
+    engine_destroy(&e);
+}
+END_TEST
+
+START_TEST(test_counts_words_sentences_paragraphs_and_chars)
+{
+    engine_t *e = ce_engine();
+    /* 3 paragraphs; 4 sentences; "don't" is one word; "é" and "’" are one char each */
+    const char *text = "Talks resume.\n\n"
+                       "The envoys don’t agree. Café owners wait!\n\n"
+                       "Nobody knows why?\n";
+    engine_result_t *r = ce_analyze(e, text);
+    engine_summary_t s;
+    engine_result_summary(r, &s);
+    ck_assert_int_eq(s.words, 2 + 7 + 3);
+    char *json = ce_json(r);
+    ck_assert_ptr_nonnull(strstr(json, "\"counts\":{\"chars\":76,\"words\":12,\"sentences\":4,"
+                                       "\"paragraphs\":3}"));
+    free(json);
+    engine_result_destroy(&r);
+    engine_destroy(&e);
+}
+END_TEST
+
+START_TEST(test_first_line_that_reads_as_a_headline_is_the_title)
+{
+    engine_t *e = ce_engine();
+    engine_result_t *r = ce_analyze(e, "Envoys Meet in Vienna\n\nThe envoys met on Monday. They "
+                                       "talked for hours.\n");
+    engine_summary_t s;
+    engine_result_summary(r, &s);
+    ck_assert_str_eq(s.title, "Envoys Meet in Vienna");
+    engine_result_destroy(&r);
+    /* a first line that is a sentence is not a title */
+    r = ce_analyze(e, "The envoys met on Monday and talked for hours.\n\nThey left.\n");
+    engine_result_summary(r, &s);
+    ck_assert_str_eq(s.title, "");
+    engine_result_destroy(&r);
+    /* a one-line document has no headline */
+    r = ce_analyze(e, "Envoys Meet in Vienna");
+    engine_result_summary(r, &s);
+    ck_assert_str_eq(s.title, "");
+    engine_result_destroy(&r);
+    engine_destroy(&e);
+}
+END_TEST
+
+START_TEST(test_given_title_takes_precedence_over_the_headline)
+{
+    engine_t *e = ce_engine();
+    engine_input_t in = {.title = "Given Title"};
+    engine_result_t *r = ce_analyze_in(e, "Envoys Meet in Vienna\n\nThe envoys met.\n", &in);
+    engine_summary_t s;
+    engine_result_summary(r, &s);
+    ck_assert_str_eq(s.title, "Given Title");
+    engine_result_destroy(&r);
+    engine_destroy(&e);
+}
+END_TEST
+
+START_TEST(test_json_of_a_short_text_validates_against_the_schema)
+{
+    engine_t *e = ce_engine();
+    engine_input_t in = {.id = "doc-1"};
+    engine_result_t *r = ce_analyze_in(e, "Envoys Meet in Vienna\n\nThe envoys met on Monday.\n",
+                                       &in);
+    char *json = ce_json(r);
+    ds_buf_t msg = DS_BUF_INIT;
+    int st = ce_validate(json, NULL, &msg);
+    ck_assert_msg(st == 0, "schema validation failed (%d): %s\n%s", st, ds_buf_str(&msg), json);
+    ck_assert_ptr_nonnull(strstr(json, "\"id\":\"doc-1\""));
+    ds_buf_free(&msg);
+    free(json);
+    engine_result_destroy(&r);
+    engine_destroy(&e);
+}
+END_TEST
+
+START_TEST(test_schema_validator_rejects_a_broken_result)
+{
+    /* the validator itself must be able to fail, or the test above proves nothing */
+    ds_buf_t msg = DS_BUF_INIT;
+    int st = ce_validate("{\"schema_version\":\"1\",\"counts\":{\"words\":-1}}", NULL, &msg);
+    ck_assert_int_ne(st, 0);
+    ck_assert_ptr_nonnull(strstr(ds_buf_str(&msg), "required"));
+    ds_buf_free(&msg);
+}
+END_TEST
+
+START_TEST(test_destroy_functions_accept_null_and_set_null)
+{
+    engine_t *e = ce_engine();
+    engine_result_t *r = ce_analyze(e, "Hello.");
+    engine_result_destroy(&r);
+    ck_assert_ptr_null(r);
+    engine_result_destroy(&r);
+    engine_result_destroy(NULL);
+    engine_destroy(&e);
+    ck_assert_ptr_null(e);
+    engine_destroy(&e);
+    engine_destroy(NULL);
+}
+END_TEST
+
+START_TEST(test_missing_data_directory_fails_with_a_message)
+{
+    char err[256] = "";
+    engine_t *e = engine_new("/nonexistent/dossier-data", err, sizeof err);
+    ck_assert_ptr_null(e);
+    ck_assert_ptr_nonnull(strstr(err, "/nonexistent/dossier-data"));
+}
+END_TEST
+
+static Suite *engine_suite(void)
+{
+    Suite *s = suite_create("engine");
+    TCase *in = tcase_create("input");
+    tcase_set_timeout(in, 20);
+    tcase_add_test(in, test_invalid_utf8_is_rejected_with_byte_offset);
+    tcase_add_test(in, test_overlong_and_surrogate_utf8_are_rejected);
+    tcase_add_test(in, test_empty_and_whitespace_only_text_is_rejected);
+    tcase_add_test(in, test_text_over_the_size_limit_is_rejected_not_truncated);
+    tcase_add_test(in, test_destroy_functions_accept_null_and_set_null);
+    tcase_add_test(in, test_missing_data_directory_fails_with_a_message);
+    suite_add_tcase(s, in);
+    TCase *basic = tcase_create("basics");
+    tcase_set_timeout(basic, 20);
+    tcase_add_test(basic, test_counts_words_sentences_paragraphs_and_chars);
+    tcase_add_test(basic, test_first_line_that_reads_as_a_headline_is_the_title);
+    tcase_add_test(basic, test_given_title_takes_precedence_over_the_headline);
+    suite_add_tcase(s, basic);
+    TCase *schema = tcase_create("schema");
+    tcase_set_timeout(schema, 30);
+    tcase_add_test(schema, test_json_of_a_short_text_validates_against_the_schema);
+    tcase_add_test(schema, test_schema_validator_rejects_a_broken_result);
+    suite_add_tcase(s, schema);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(engine_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,72 @@
+/* engine_arena.c: see engine_arena.h. */
+#include "engine_arena.h"
+
+#include "ds_mem.h"
+
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK_MIN ((size_t)16 * 1024)
+
+struct engine_arena_block {
+    engine_arena_block_t *next;
+    size_t used, cap;
+    alignas(max_align_t) unsigned char data[];
+};
+
+void engine_arena_init(engine_arena_t *a)
+{
+    a->head = NULL;
+}
+
+void engine_arena_free(engine_arena_t *a)
+{
+    engine_arena_block_t *b = a->head;
+    while (b != NULL) {
+        engine_arena_block_t *next = b->next;
+        free(b);
+        b = next;
+    }
+    a->head = NULL;
+}
+
+void *engine_arena_alloc(engine_arena_t *a, size_t n)
+{
+    const size_t align = alignof(max_align_t);
+    n = (n + align - 1) & ~(align - 1);
+    engine_arena_block_t *b = a->head;
+    if (b == NULL || b->cap - b->used < n) {
+        size_t cap = n > BLOCK_MIN ? n : BLOCK_MIN;
+        engine_arena_block_t *nb = ds_xmalloc(sizeof *nb + cap);
+        nb->used = 0;
+        nb->cap = cap;
+        if (b != NULL && n > BLOCK_MIN / 4) {
+            /* a big object gets its own block behind the current one, so the
+             * current block's free space stays usable */
+            nb->next = b->next;
+            b->next = nb;
+        } else {
+            nb->next = b;
+            a->head = nb;
+        }
+        b = nb;
+    }
+    void *p = b->data + b->used;
+    b->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *engine_arena_strndup(engine_arena_t *a, const char *s, size_t n)
+{
+    char *p = engine_arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *engine_arena_strdup(engine_arena_t *a, const char *s)
+{
+    return engine_arena_strndup(a, s, strlen(s));
+}

@@ -1,0 +1,76 @@
+/* engine_count.c: counts (chars, words) and readability.
+ *
+ * chars counts code points of the analysed text; words counts word and number
+ * tokens (split-off clitics such as "'s" are part of their word).  Readability is
+ * Flesch reading ease and the Flesch-Kincaid grade, with syllables estimated by
+ * vowel groups (English rules: a silent final "e", "-le" keeps its syllable); it is
+ * only meaningful for English, so the JSON writes null for other languages.
+ *
+ * Called by engine_analyze() after engine_segment().
+ */
+#include "engine_internal.h"
+
+static bool vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+static int syllables(const char *s, size_t n)
+{
+    int groups = 0;
+    bool prev = false;
+    size_t letters = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z') {
+            c = (char)(c + 32);
+        }
+        bool v = vowel(c);
+        groups += v && !prev;
+        prev = v;
+        letters += (c >= 'a' && c <= 'z');
+    }
+    if (n >= 3 && (s[n - 1] == 'e' || s[n - 1] == 'E') && !vowel(s[n - 2] | 32) &&
+        !((s[n - 2] | 32) == 'l' && !vowel(s[n - 3] | 32)) && groups > 1) {
+        groups--;
+    }
+    if (letters == 0) {
+        return 1;
+    }
+    return groups > 0 ? groups : 1;
+}
+
+static int64_t count_chars(const char *s, size_t n)
+{
+    int64_t c = 0;
+    for (size_t i = 0; i < n; i++) {
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    }
+    return c;
+}
+
+void engine_count(engine_result_t *r)
+{
+    r->chars = count_chars(r->text, r->len);
+    r->words = 0;
+    r->syllables = 0;
+    for (size_t k = 0; k < r->n_toks; k++) {
+        const engine_tok_t *t = &r->toks[k];
+        if ((t->flags & (ENGINE_TOK_WORD | ENGINE_TOK_NUMBER)) && !(t->flags & ENGINE_TOK_CLITIC)) {
+            r->words++;
+            if (t->flags & ENGINE_TOK_WORD) {
+                r->syllables += syllables(r->text + t->start, t->end - t->start);
+            } else {
+                r->syllables += 1;
+            }
+        }
+    }
+    r->flesch = 0;
+    r->fk_grade = 0;
+    if (r->words > 0 && r->n_sents > 0) {
+        double wps = (double)r->words / (double)r->n_sents;
+        double spw = (double)r->syllables / (double)r->words;
+        r->flesch = 206.835 - 1.015 * wps - 84.6 * spw;
+        r->fk_grade = 0.39 * wps + 11.8 * spw - 15.59;
+    }
+}

@@ -1,0 +1,82 @@
+/* engine_input.c: turns the submitted bytes into the analysed text.
+ *
+ * Plain text is NFC-normalised with utf8proc (ASCII-only text is already NFC and
+ * is copied as is); HTML goes through engine_html.c first.  When the analysed
+ * text differs from the bytes submitted, r->text_differs is set and the JSON
+ * carries the text, because every offset in the result refers to it.  A text with
+ * nothing but white space left is DS_EEMPTY.
+ *
+ * Called by engine_analyze() after the size and UTF-8 checks.
+ */
+#include "engine_chars.h"
+#include "engine_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+static bool all_ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)s[i] >= 0x80) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool has_content(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        i += engine_decode(s + i, n - i, &cp);
+        engine_cc_t c = engine_cc(cp);
+        if (c != ENGINE_CC_SPACE && c != ENGINE_CC_NEWLINE) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* NFC of s[0..n) into the result's arena. */
+static int normalise(engine_result_t *r, const char *s, size_t n, char *errstr, size_t errlen)
+{
+    if (all_ascii(s, n)) {
+        r->text = engine_arena_strndup(&r->arena, s, n);
+        r->len = n;
+        return 0;
+    }
+    utf8proc_uint8_t *dst = NULL;
+    utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &dst,
+                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    if (m < 0) {
+        free(dst);
+        snprintf(errstr, errlen, "cannot normalise text: %s", utf8proc_errmsg(m));
+        return DS_EANALYSIS;
+    }
+    r->text = engine_arena_strndup(&r->arena, (const char *)dst, (size_t)m);
+    r->len = (size_t)m;
+    r->text_differs = r->text_differs || (size_t)m != n || memcmp(dst, s, n) != 0;
+    free(dst);
+    return 0;
+}
+
+int engine_prepare_text(engine_t *e, engine_result_t *r, const char *text, size_t len,
+                        char *errstr, size_t errlen)
+{
+    (void)e;
+    int rc = normalise(r, text, len, errstr, errlen);
+    if (rc != 0) {
+        return rc;
+    }
+    if (r->len > UINT32_MAX / 2) {
+        snprintf(errstr, errlen, "document too large after normalisation");
+        return DS_ETOOBIG;
+    }
+    if (!has_content(r->text, r->len)) {
+        snprintf(errstr, errlen, "document text is empty or only white space");
+        return DS_EEMPTY;
+    }
+    return 0;
+}
