@@ -37,18 +37,20 @@ PKG_PROTO  := libczmq libzmq msgpack
 PKG_ENGINE := libutf8proc libexttextcat libxml-2.0
 PKG_BROKER := lmdb
 PKG_WORKER := hiredis
+PKG_CLIENT := jansson
 PKG_TEST   := check
 
 pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
 pc_libs   = $(shell pkg-config --libs $(1) 2>/dev/null)
 
-ALLCFLAGS := $(BASEFLAGS) $(call pc_cflags,$(PKG_LIB) $(PKG_PROTO) $(PKG_ENGINE) $(PKG_BROKER) $(PKG_WORKER) $(PKG_TEST)) $(CFLAGS)
+ALLCFLAGS := $(BASEFLAGS) $(call pc_cflags,$(PKG_LIB) $(PKG_PROTO) $(PKG_ENGINE) $(PKG_BROKER) $(PKG_WORKER) $(PKG_CLIENT) $(PKG_TEST)) $(CFLAGS)
 
 LIBS_LIB    := $(call pc_libs,$(PKG_LIB))
 LIBS_PROTO  := $(call pc_libs,$(PKG_PROTO))
 LIBS_ENGINE := $(call pc_libs,$(PKG_ENGINE)) -lstemmer -lm
 LIBS_BROKER := $(call pc_libs,$(PKG_BROKER))
 LIBS_WORKER := $(call pc_libs,$(PKG_WORKER))
+LIBS_CLIENT := $(call pc_libs,$(PKG_CLIENT))
 LIBS_TEST   := $(call pc_libs,$(PKG_TEST)) -lpthread -lrt -lsubunit
 
 LIB_SRC    := $(sort $(wildcard lib/*.c))
@@ -118,10 +120,10 @@ $(BIN)/dossier-worker: $(WORKER_MAIN) $(WORKER_A) $(ENGINE_A) $(PROTO_A) $(LIB_A
 
 $(BIN)/dossier: $(CLIENT_MAIN) $(CLIENT_A) $(ENGINE_A) $(PROTO_A) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDSAN) -o $@ $^ $(LIBS_WORKER) $(LIBS_ENGINE) $(LIBS_PROTO) $(LIBS_LIB)
+	$(CC) $(LDSAN) -o $@ $^ $(LIBS_CLIENT) $(LIBS_WORKER) $(LIBS_ENGINE) $(LIBS_PROTO) $(LIBS_LIB)
 
 ALL_A := $(TSUP_A) $(CLIENT_A) $(WORKER_A) $(BROKER_A) $(ENGINE_A) $(PROTO_A) $(LIB_A)
-ALL_LIBS := $(LIBS_TEST) $(LIBS_WORKER) $(LIBS_BROKER) $(LIBS_ENGINE) $(LIBS_PROTO) $(LIBS_LIB)
+ALL_LIBS := $(LIBS_TEST) $(LIBS_CLIENT) $(LIBS_WORKER) $(LIBS_BROKER) $(LIBS_ENGINE) $(LIBS_PROTO) $(LIBS_LIB)
 
 $(BIN)/tests/%: $(BUILD)/tests/%.o $(ALL_A)
 	@mkdir -p $(dir $@)
@@ -140,7 +142,7 @@ tests: all $(UNIT_BINS)
 # `make test`: installs missing packages, builds, runs every Check suite (each starts
 # its own redis-server where it needs one) and ends with "N passed, N failed".
 test:
-	@pkg-config --exists $(PKG_PROTO) $(PKG_WORKER) $(PKG_BROKER) $(PKG_TEST) $(PKG_ENGINE) && command -v redis-server >/dev/null \
+	@pkg-config --exists $(PKG_PROTO) $(PKG_WORKER) $(PKG_CLIENT) $(PKG_BROKER) $(PKG_TEST) $(PKG_ENGINE) && command -v redis-server >/dev/null \
 	  || bash deploy/install-deps.sh
 	@$(MAKE) --no-print-directory tests
 	@DS_BIN=$(abspath $(BIN)) bash tests/run.sh $(UNIT_BINS)

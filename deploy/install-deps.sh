@@ -7,7 +7,7 @@ PKGS=(
   build-essential pkg-config clang libclang-rt-14-dev llvm
   libzmq3-dev libczmq-dev libmsgpack-dev libhiredis-dev check
   redis-server redis-tools liblmdb-dev lmdb-utils libutf8proc-dev libstemmer-dev
-  libexttextcat-dev libexttextcat-data libxml2-dev nettle-dev
+  libexttextcat-dev libexttextcat-data libxml2-dev nettle-dev libjansson-dev
   clang-format cppcheck
   python3 python3-zmq python3-msgpack python3-redis python3-jsonschema
 )
