@@ -100,6 +100,8 @@ $(TSUP_A): $(call obj,$(TSUP_SRC)) $(BUILD)/empty.o
 $(BROKER_A): $(filter-out $(BROKER_MAIN),$(call obj,$(BROKER_SRC))) $(BUILD)/empty.o
 $(WORKER_A): $(filter-out $(WORKER_MAIN),$(call obj,$(WORKER_SRC))) $(BUILD)/empty.o
 $(CLIENT_A): $(filter-out $(CLIENT_MAIN),$(call obj,$(CLIENT_SRC))) $(BUILD)/empty.o
+# libdossier as installed: the client library with the lib/ code it uses, in one archive
+$(BUILD)/libdossier.a: $(call obj,$(PROTO_SRC)) $(call obj,$(LIB_SRC))
 $(BUILD)/%.a:
 	@mkdir -p $(dir $@)
 	@rm -f $@
@@ -152,12 +154,12 @@ run:
 	@$(MAKE) --no-print-directory all
 	@bash deploy/run-local.sh
 
-install: all
+install: all $(BUILD)/libdossier.a
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 	  $(DESTDIR)$(PREFIX)/share/dossier
 	install -m 755 $(BINARIES) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 proto/dossier.h $(DESTDIR)$(PREFIX)/include/ 2>/dev/null || true
-	install -m 644 $(PROTO_A) $(DESTDIR)$(PREFIX)/lib/libdossier.a
+	install -m 644 $(BUILD)/libdossier.a $(DESTDIR)$(PREFIX)/lib/libdossier.a
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' proto/dossier.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/dossier.pc 2>/dev/null || true
 	cp -r data/. $(DESTDIR)$(PREFIX)/share/dossier/
