@@ -1,0 +1,483 @@
+/* ner_train.c: trains the named-entity tagger (data/ner/model.bin) on GMB.
+ *
+ * usage: ner_train --gmb GMB.csv --data DATA_DIR [--epochs N] [--min-count N] [--prune W]
+ *
+ * Splits as ../shared/data/README.md fixes them (held-out = last 2,000 sentences, dev =
+ * the 2,000 before, train = the rest) and never reads the held-out slice.  Steps:
+ * derive the lexicon (given names, surnames, organisations, usually-lowercase words)
+ * from the train split into DATA/ner/lexicon.tsv; extract features with the runtime's
+ * own code (ner_tag_features); add headline and all-caps copies of some sentences so
+ * the model learns to read words when case says nothing; train a structured averaged
+ * perceptron with Viterbi decoding; keep the epoch with the best dev F1; write the
+ * pruned, quantised weights.  Deterministic: same input, same model.
+ */
+#include "ds_mem.h"
+#include "geo.h"
+#include "ner_corpus.h"
+#include "ner_map.h"
+#include "ner_model.h"
+#include "ner_tag.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define L NER_NLABELS
+#define HELD_OUT 2000
+#define DEV 2000
+#define FOLDS 5
+
+typedef struct {
+    const char *gmb, *data;
+    int epochs, min_count;
+    float prune;
+} opts_t;
+
+/* Training instances: one per (possibly transformed) sentence. */
+typedef struct {
+    size_t n;          /* sentences */
+    size_t *tok;       /* sentence i: tokens tok[i]..tok[i+1] in feat/gold arrays */
+    int32_t **feat;    /* per token: feature indices, -1 terminated */
+    uint8_t *gold;
+    size_t ntok, cap;
+} inst_t;
+
+typedef struct {
+    ner_map_t index;   /* feature key -> index + 1 */
+    uint32_t *keys;
+    size_t nfeat;
+    float *w;
+    double *u;         /* sum of c * update, for averaging */
+    float trans[(L + 1) * L];
+    double utrans[(L + 1) * L];
+    double c;
+} model_t;
+
+static uint32_t rng_state = 12345;
+static uint32_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 17;
+    rng_state ^= rng_state << 5;
+    return rng_state;
+}
+
+/* ---- lexicon from the train split ---- */
+
+typedef struct {
+    ner_map_t map; /* key -> entry + 1 */
+    char **text;
+    uint32_t *count, *other;
+    size_t n, cap;
+} counter_t;
+
+static uint32_t counter_at(counter_t *ct, const char *s, size_t len)
+{
+    uint32_t *v = ner_map_put(&ct->map, ner_phrase_key(s, len), 0);
+    if (*v == 0) {
+        if (ct->n == ct->cap) {
+            ct->cap = ct->cap ? ct->cap * 2 : 4096;
+            ct->text = ds_xrealloc(ct->text, ct->cap * sizeof *ct->text);
+            ct->count = ds_xrealloc(ct->count, ct->cap * 4);
+            ct->other = ds_xrealloc(ct->other, ct->cap * 4);
+        }
+        ct->text[ct->n] = ds_xstrndup(s, len);
+        ct->count[ct->n] = ct->other[ct->n] = 0;
+        *v = (uint32_t)++ct->n;
+    }
+    return *v - 1;
+}
+
+static void span_text(const ner_corpus_t *c, size_t b, size_t e, ds_buf_t *out)
+{
+    ds_buf_reset(out);
+    for (size_t t = b; t < e; t++) {
+        if (t > b) {
+            ds_buf_putc(out, ' ');
+        }
+        ds_buf_append(out, c->word[t], c->len[t]);
+    }
+}
+
+/* Counts names in gold spans (cts: 0 given, 1 surname, 2 org) and word case (3). */
+static void count_sentence(const ner_corpus_t *c, size_t s, counter_t *cts, ds_buf_t *tmp)
+{
+    for (size_t t = c->sent[s]; t < c->sent[s + 1]; t++) {
+        int part = NER_LABEL_PART(c->label[t]), type = NER_LABEL_TYPE(c->label[t]);
+        if (t > c->sent[s]) {
+            uint32_t i = counter_at(&cts[3], c->word[t], c->len[t]);
+            cts[3].count[i]++;
+            cts[3].other[i] += ner_case(c->word[t], c->len[t]) == NER_CASE_LOWER;
+        }
+        if (part != NER_B && part != NER_U) {
+            continue;
+        }
+        size_t e = t + 1;
+        while (part == NER_B && e < c->sent[s + 1] && NER_LABEL_PART(c->label[e - 1]) != NER_L) {
+            e++;
+        }
+        uint32_t i;
+        if (type == NER_PER && e - t >= 2) {
+            i = counter_at(&cts[0], c->word[t], c->len[t]);
+            cts[0].count[i]++;
+        }
+        if (type == NER_PER) {
+            i = counter_at(&cts[1], c->word[e - 1], c->len[e - 1]);
+            cts[1].count[i]++;
+        }
+        if (type == NER_ORG) {
+            span_text(c, t, e, tmp);
+            i = counter_at(&cts[2], tmp->data, tmp->len);
+            cts[2].count[i]++;
+        }
+    }
+}
+
+static int usually_lower(counter_t *words, const char *w)
+{
+    const uint32_t *v = ner_map_get(&words->map, ner_phrase_key(w, strlen(w)));
+    return v && words->other[*v - 1] * 2 > words->count[*v - 1];
+}
+
+/* Writes the lexicon of train sentences [0, nsent) except [skip_from, skip_to). */
+static int write_lexicon(const ner_corpus_t *c, size_t nsent, size_t skip_from, size_t skip_to,
+                         const char *path)
+{
+    counter_t cts[4];
+    memset(cts, 0, sizeof cts);
+    for (int i = 0; i < 4; i++) {
+        ner_map_init(&cts[i].map, 1 << 14);
+    }
+    ds_buf_t tmp = DS_BUF_INIT;
+    for (size_t s = 0; s < nsent; s++) {
+        if (s < skip_from || s >= skip_to) {
+            count_sentence(c, s, cts, &tmp);
+        }
+    }
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        return -1;
+    }
+    fprintf(f, "# Derived by tools/ner_train.c from the GMB train split (ODbL 1.0); see README.md.\n");
+    static const char *const cls[] = {"given", "surname", "org", "lower"};
+    size_t kept[4] = {0};
+    for (int k = 0; k < 4; k++) {
+        for (size_t i = 0; i < cts[k].n; i++) {
+            const char *w = cts[k].text[i];
+            int keep = k == 3 ? cts[k].count[i] >= 5 && cts[k].other[i] * 10 >= cts[k].count[i] * 9
+                              : cts[k].count[i] >= (k == 2 ? 3u : 2u) && (w[0] < 'a' || w[0] > 'z') &&
+                                    (k == 2 || !usually_lower(&cts[3], w));
+            if (keep) {
+                fprintf(f, "%s\t%s\n", cls[k], w);
+                kept[k]++;
+            }
+            free(cts[k].text[i]);
+        }
+        free(cts[k].text), free(cts[k].count), free(cts[k].other);
+        ner_map_free(&cts[k].map);
+    }
+    fprintf(stderr, "lexicon: %zu given, %zu surnames, %zu orgs, %zu lowercase words\n", kept[0], kept[1],
+            kept[2], kept[3]);
+    ds_buf_free(&tmp);
+    return fclose(f);
+}
+
+/* ---- instances ---- */
+
+/* Headline (mode 1: capitalise words of 4+ letters) or all-caps (mode 2) copy of w. */
+static void transform(const char *w, size_t len, int mode, char *out)
+{
+    memcpy(out, w, len);
+    out[len] = '\0';
+    for (size_t i = 0; i < len; i++) {
+        int lower = out[i] >= 'a' && out[i] <= 'z';
+        if (lower && (mode == 2 || (i == 0 && len >= 4))) {
+            out[i] = (char)(out[i] - 32);
+        }
+    }
+}
+
+static void inst_push(inst_t *in, model_t *m, const uint32_t *keys, size_t nk, uint8_t gold, int add)
+{
+    if (in->ntok == in->cap) {
+        in->cap = in->cap ? in->cap * 2 : 1 << 16;
+        in->feat = ds_xrealloc(in->feat, in->cap * sizeof *in->feat);
+        in->gold = ds_xrealloc(in->gold, in->cap);
+    }
+    int32_t buf[NER_MAX_FEATS + 1];
+    size_t k = 0;
+    for (size_t i = 0; i < nk; i++) {
+        uint32_t *v = add ? ner_map_put(&m->index, keys[i], 0) : ner_map_get(&m->index, keys[i]);
+        if (v && *v == 0) {
+            if (m->nfeat % 65536 == 0) {
+                m->keys = ds_xrealloc(m->keys, (m->nfeat + 65536) * sizeof *m->keys);
+            }
+            m->keys[m->nfeat] = keys[i];
+            *v = (uint32_t)++m->nfeat;
+        }
+        if (v) {
+            buf[k++] = (int32_t)*v - 1;
+        }
+    }
+    buf[k++] = -1;
+    in->feat[in->ntok] = ds_xmalloc(k * sizeof *buf);
+    memcpy(in->feat[in->ntok], buf, k * sizeof *buf);
+    in->gold[in->ntok++] = gold;
+}
+
+/* Adds sentence s of the corpus (transformed by mode 0..2) to the instances. */
+static void add_sentence(inst_t *in, model_t *m, const ner_corpus_t *c, size_t s, int mode,
+                         const ner_gaz_t *gz, ner_tag_work_t *w, int add)
+{
+    size_t b = c->sent[s], n = c->sent[s + 1] - b;
+    const char **words = ds_xmalloc(n * sizeof *words);
+    uint8_t *space = ds_xmalloc(n);
+    char *store = ds_xmalloc(n * 256);
+    for (size_t i = 0; i < n; i++) {
+        words[i] = c->word[b + i];
+        if (mode) {
+            transform(c->word[b + i], c->len[b + i], mode, store + i * 256);
+            words[i] = store + i * 256;
+        }
+        space[i] = i > 0;
+    }
+    ner_tag_features(gz, words, c->len + b, space, n, w);
+    if (in->n % 4096 == 0) {
+        in->tok = ds_xrealloc(in->tok, (in->n + 4097) * sizeof *in->tok);
+    }
+    in->tok[in->n] = in->ntok;
+    for (size_t i = 0; i < n; i++) {
+        inst_push(in, m, w->feats + i * NER_MAX_FEATS, w->nfeats[i], c->label[b + i], add);
+    }
+    in->tok[++in->n] = in->ntok;
+    free(words), free(space), free(store);
+}
+
+/* ---- structured averaged perceptron ---- */
+
+static void emissions(const float *w, const inst_t *in, size_t s, float *emit)
+{
+    size_t b = in->tok[s], n = in->tok[s + 1] - b;
+    memset(emit, 0, n * L * sizeof *emit);
+    for (size_t i = 0; i < n; i++) {
+        for (const int32_t *f = in->feat[b + i]; *f >= 0; f++) {
+            const float *row = w + (size_t)*f * L;
+            for (int l = 0; l < L; l++) {
+                emit[i * L + l] += row[l];
+            }
+        }
+    }
+}
+
+static void update(model_t *m, const inst_t *in, size_t s, const uint8_t *pred)
+{
+    size_t b = in->tok[s], n = in->tok[s + 1] - b;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t g = in->gold[b + i], p = pred[i];
+        unsigned gp = i ? in->gold[b + i - 1] : L, pp = i ? pred[i - 1] : L;
+        if (g != p) {
+            for (const int32_t *f = in->feat[b + i]; *f >= 0; f++) {
+                size_t r = (size_t)*f * L;
+                m->w[r + g] += 1, m->u[r + g] += m->c;
+                m->w[r + p] -= 1, m->u[r + p] -= m->c;
+            }
+        }
+        if (g != p || gp != pp) {
+            m->trans[gp * L + g] += 1, m->utrans[gp * L + g] += m->c;
+            m->trans[pp * L + p] -= 1, m->utrans[pp * L + p] -= m->c;
+        }
+    }
+}
+
+typedef struct {
+    float *emit, *score;
+    uint8_t *back, *pred;
+} decode_t;
+
+static void decode(const float *w, const float *trans, const inst_t *in, size_t s, decode_t *d)
+{
+    size_t n = in->tok[s + 1] - in->tok[s];
+    emissions(w, in, s, d->emit);
+    ner_viterbi(d->emit, trans, n, d->pred, d->score, d->back);
+}
+
+static void average(const model_t *m, float *w, float *trans)
+{
+    for (size_t i = 0; i < m->nfeat * L; i++) {
+        w[i] = (float)(m->w[i] - m->u[i] / m->c);
+    }
+    for (size_t i = 0; i < (L + 1) * L; i++) {
+        trans[i] = (float)(m->trans[i] - m->utrans[i] / m->c);
+    }
+}
+
+static double evaluate(const float *w, const float *trans, const inst_t *in, decode_t *d, ner_score_t *sc)
+{
+    memset(sc, 0, sizeof *sc);
+    for (size_t s = 0; s < in->n; s++) {
+        decode(w, trans, in, s, d);
+        ner_score_add(sc, in->gold + in->tok[s], d->pred, in->tok[s + 1] - in->tok[s]);
+    }
+    double p, r, f;
+    ner_score_prf(sc, -1, &p, &r, &f);
+    return f;
+}
+
+/* ---- driver ---- */
+
+static int parse(int argc, char **argv, opts_t *o)
+{
+    *o = (opts_t){NULL, NULL, 12, 1, 0.05f};
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--gmb") == 0) {
+            o->gmb = argv[i + 1];
+        } else if (strcmp(argv[i], "--data") == 0) {
+            o->data = argv[i + 1];
+        } else if (strcmp(argv[i], "--epochs") == 0) {
+            o->epochs = atoi(argv[i + 1]);
+        } else if (strcmp(argv[i], "--prune") == 0) {
+            o->prune = strtof(argv[i + 1], NULL);
+        } else {
+            return -1;
+        }
+    }
+    return o->gmb && o->data && o->epochs > 0 ? 0 : -1;
+}
+
+/* Train sentences of fold k see a lexicon derived from the other folds (jackknifing),
+ * so the model learns how far a lexicon entry can be trusted on unseen text. */
+static void build(inst_t *train, inst_t *dev, model_t *m, const ner_corpus_t *c, size_t ntrain,
+                  const ner_gaz_t *gz, ner_gaz_t *const *fold_gz)
+{
+    ner_tag_work_t w = {0};
+    for (size_t s = 0; s < ntrain; s++) {
+        const ner_gaz_t *g = fold_gz[s * FOLDS / ntrain];
+        add_sentence(train, m, c, s, 0, g, &w, 1);
+        if (s % 16 == 3) {
+            add_sentence(train, m, c, s, 1, g, &w, 1);
+        } else if (s % 16 == 11) {
+            add_sentence(train, m, c, s, 2, g, &w, 1);
+        }
+    }
+    for (size_t s = ntrain; s < ntrain + DEV; s++) {
+        add_sentence(dev, m, c, s, 0, gz, &w, 0);
+    }
+    ner_tag_work_free(&w);
+}
+
+static void train_epochs(model_t *m, const inst_t *train, const inst_t *dev, int epochs, float *best_w,
+                         float *best_t)
+{
+    size_t maxn = 0;
+    for (size_t s = 0; s < train->n; s++) {
+        size_t n = train->tok[s + 1] - train->tok[s];
+        maxn = n > maxn ? n : maxn;
+    }
+    decode_t d = {ds_xmalloc(maxn * L * 4), ds_xmalloc(maxn * L * 4), ds_xmalloc(maxn * L), ds_xmalloc(maxn)};
+    size_t *order = ds_xmalloc(train->n * sizeof *order);
+    for (size_t s = 0; s < train->n; s++) {
+        order[s] = s;
+    }
+    float *avg = ds_xmalloc(m->nfeat * L * sizeof *avg), avg_t[(L + 1) * L];
+    double best = -1;
+    for (int e = 0; e < epochs; e++) {
+        for (size_t s = train->n; s > 1; s--) {
+            size_t j = rng() % s, t = order[s - 1];
+            order[s - 1] = order[j], order[j] = t;
+        }
+        for (size_t k = 0; k < train->n; k++) {
+            decode(m->w, m->trans, train, order[k], &d);
+            update(m, train, order[k], d.pred);
+            m->c += 1;
+        }
+        average(m, avg, avg_t);
+        ner_score_t sc;
+        double f = evaluate(avg, avg_t, dev, &d, &sc);
+        fprintf(stderr, "epoch %d: dev micro-F1 %.2f%s\n", e + 1, f, f > best ? " (best)" : "");
+        if (f > best) {
+            best = f;
+            memcpy(best_w, avg, m->nfeat * L * sizeof *avg);
+            memcpy(best_t, avg_t, sizeof avg_t);
+        }
+    }
+    free(avg), free(order), free(d.emit), free(d.score), free(d.back), free(d.pred);
+}
+
+static void report_dev(const float *w, const float *t, const inst_t *dev)
+{
+    size_t maxn = 0;
+    for (size_t s = 0; s < dev->n; s++) {
+        size_t n = dev->tok[s + 1] - dev->tok[s];
+        maxn = n > maxn ? n : maxn;
+    }
+    decode_t d = {ds_xmalloc(maxn * L * 4), ds_xmalloc(maxn * L * 4), ds_xmalloc(maxn * L), ds_xmalloc(maxn)};
+    ner_score_t sc;
+    (void)evaluate(w, t, dev, &d, &sc);
+    static const char *const names[] = {"PER", "ORG", "LOC"};
+    for (int k = -1; k < 3; k++) {
+        double p, r, f;
+        ner_score_prf(&sc, k, &p, &r, &f);
+        fprintf(stderr, "dev %-5s P %.2f R %.2f F1 %.2f\n", k < 0 ? "micro" : names[k], p, r, f);
+    }
+    free(d.emit), free(d.score), free(d.back), free(d.pred);
+}
+
+int main(int argc, char **argv)
+{
+    opts_t o;
+    char err[512], path[4096];
+    if (parse(argc, argv, &o) != 0) {
+        fprintf(stderr, "usage: ner_train --gmb GMB.csv --data DATA_DIR [--epochs N] [--prune W]\n");
+        return 64;
+    }
+    ner_corpus_t c = {0};
+    snprintf(path, sizeof path, "%s/ner/titles.txt", o.data);
+    if (ner_corpus_read_gmb(&c, o.gmb, path, err, sizeof err) != 0 || c.nsent <= HELD_OUT + DEV) {
+        fprintf(stderr, "ner_train: %s\n", c.nsent ? "corpus too small" : err);
+        return 66;
+    }
+    size_t ntrain = c.nsent - HELD_OUT - DEV;
+    fprintf(stderr, "corpus: %zu sentences; train %zu, dev %d, held-out %d (not read)\n", c.nsent, ntrain, DEV,
+            HELD_OUT);
+    snprintf(path, sizeof path, "%s/ner/lexicon.tsv", o.data);
+    if (write_lexicon(&c, ntrain, 0, 0, path) != 0) {
+        fprintf(stderr, "ner_train: cannot write %s\n", path);
+        return 73;
+    }
+    geo_t *geo = geo_load(o.data, err, sizeof err);
+    ner_gaz_t *gz = ner_gaz_new(), *fold_gz[FOLDS];
+    if (!geo || ner_gaz_load_all(gz, geo, o.data, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "ner_train: %s\n", err);
+        return 66;
+    }
+    for (size_t k = 0; k < FOLDS; k++) {
+        snprintf(path, sizeof path, "%s/ner/lexicon.fold.tmp", o.data);
+        fold_gz[k] = ner_gaz_new();
+        if (write_lexicon(&c, ntrain, k * ntrain / FOLDS, (k + 1) * ntrain / FOLDS, path) != 0 ||
+            ner_gaz_load_all(fold_gz[k], geo, o.data, path, err, sizeof err) != 0) {
+            fprintf(stderr, "ner_train: fold lexicon: %s\n", err);
+            return 73;
+        }
+        remove(path);
+    }
+    model_t m = {0};
+    inst_t train = {0}, dev = {0};
+    ner_map_init(&m.index, 1 << 22);
+    build(&train, &dev, &m, &c, ntrain, gz, fold_gz);
+    fprintf(stderr, "features: %zu; training instances %zu\n", m.nfeat, train.n);
+    m.w = ds_xcalloc(m.nfeat * L, sizeof *m.w);
+    m.u = ds_xcalloc(m.nfeat * L, sizeof *m.u);
+    m.c = 1;
+    float *best_w = ds_xmalloc(m.nfeat * L * sizeof *best_w), best_t[(L + 1) * L];
+    train_epochs(&m, &train, &dev, o.epochs, best_w, best_t);
+    report_dev(best_w, best_t, &dev);
+    size_t bytes;
+    snprintf(path, sizeof path, "%s/ner/model.bin", o.data);
+    if (ner_model_write(path, m.keys, best_w, m.nfeat, best_t, o.prune, &bytes) != 0) {
+        fprintf(stderr, "ner_train: cannot write %s\n", path);
+        return 73;
+    }
+    fprintf(stderr, "wrote %s (%zu bytes)\n", path, bytes);
+    return 0;
+}

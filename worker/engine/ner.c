@@ -1,0 +1,251 @@
+/* ner.c: loading the entity stage's data and running it over a document.
+ *
+ * ner_run tags each sentence (in chunks of at most NER_CHUNK tokens, so memory stays
+ * bounded whatever the input), turns BILOU labels into mentions, and hands them to
+ * the rule, coreference and place stages (see ner_internal.h for the order).
+ */
+#include "ner_internal.h"
+
+#include "ds_mem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t ner_span_key(const engine_doc_t *d, size_t first, size_t end)
+{
+    ner_phash_t ph;
+    ner_phash_init(&ph);
+    for (size_t i = first; i < end; i++) {
+        if (i > first && d->toks[i].start > d->toks[i - 1].end) {
+            ner_phash_space(&ph);
+        }
+        ner_phash_add(&ph, ner_tok_text(d, i), ner_tok_len(d, i));
+    }
+    return ner_phash_final(&ph);
+}
+
+bool ner_tok_is(const engine_doc_t *d, size_t i, const char *word)
+{
+    size_t n = strlen(word);
+    return ner_tok_len(d, i) == n && strncasecmp(ner_tok_text(d, i), word, n) == 0;
+}
+
+const geo_place_t *ner_country_at(const ner_t *ner, const engine_doc_t *d, size_t first, size_t end)
+{
+    if (end == first + 1) {
+        /* "then-Iranian", "pro-American": the part after the last hyphen */
+        const char *s = ner_tok_text(d, first), *h = memrchr(s, '-', ner_tok_len(d, first));
+        if (h && h + 1 < s + ner_tok_len(d, first)) {
+            uint64_t k = ner_phrase_key(h + 1, (size_t)(s + ner_tok_len(d, first) - h - 1));
+            const geo_place_t *p = geo_demonym(ner->geo, k);
+            if (p) {
+                return p;
+            }
+        }
+    }
+    uint64_t key = ner_span_key(d, first, end);
+    const geo_place_t *p = geo_demonym(ner->geo, key);
+    if (p) {
+        return p;
+    }
+    const geo_place_t *cand[1];
+    if (geo_find(ner->geo, key, cand, 1) == 1 && cand[0]->kind == GEO_COUNTRY) {
+        return cand[0];
+    }
+    return NULL;
+}
+
+/* roles.tsv: phrase<TAB>canonical role<TAB>implied country (may be empty). */
+static int load_roles(ner_t *ner, const char *dir, char *errstr, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/ner/roles.tsv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(errstr, errlen, "ner: cannot read %s", path);
+        return DS_EIO;
+    }
+    ds_buf_t buf = DS_BUF_INIT;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] != '#' && strchr(line, '\t')) {
+            ds_buf_puts(&buf, line);
+        }
+    }
+    fclose(f);
+    ner->roles_buf = ds_buf_detach(&buf, NULL);
+    size_t cap = 64;
+    ner->role_list = ds_xmalloc(cap * sizeof *ner->role_list);
+    ner_map_init(&ner->roles, 512);
+    for (char *l = ner->roles_buf, *nl; l && *l; l = nl) {
+        nl = strchr(l, '\n');
+        if (nl) {
+            *nl++ = '\0';
+        }
+        char *f1 = strchr(l, '\t'), *f2 = f1 ? strchr(f1 + 1, '\t') : NULL;
+        *f1 = '\0';
+        if (f2) {
+            *f2++ = '\0';
+        }
+        if (ner->n_roles == cap) {
+            ner->role_list = ds_xrealloc(ner->role_list, (cap *= 2) * sizeof *ner->role_list);
+        }
+        ner_role_t *r = &ner->role_list[ner->n_roles];
+        r->canon = f1 + 1;
+        snprintf(r->cc, sizeof r->cc, "%.2s", f2 ? f2 : "");
+        *ner_map_put(&ner->roles, ner_phrase_key(l, strlen(l)), 0) = (uint32_t)++ner->n_roles;
+    }
+    return 0;
+}
+
+ner_t *ner_load(const char *data_dir, char *errstr, size_t errlen)
+{
+    char path[4096];
+    ner_t *ner = ds_xcalloc(1, sizeof *ner);
+    ner->geo = geo_load(data_dir, errstr, errlen);
+    if (!ner->geo) {
+        goto fail;
+    }
+    ner->gaz = ner_gaz_new();
+    if (ner_gaz_load_all(ner->gaz, ner->geo, data_dir, NULL, errstr, errlen) != 0) {
+        goto fail;
+    }
+    snprintf(path, sizeof path, "%s/ner/model.bin", data_dir);
+    ner->model = ner_model_load(path, errstr, errlen);
+    if (!ner->model || load_roles(ner, data_dir, errstr, errlen) != 0) {
+        goto fail;
+    }
+    return ner;
+fail:
+    ner_destroy(&ner);
+    return NULL;
+}
+
+void ner_destroy(ner_t **self_p)
+{
+    ner_t *ner = self_p ? *self_p : NULL;
+    if (!ner) {
+        return;
+    }
+    geo_destroy(&ner->geo);
+    ner_gaz_destroy(&ner->gaz);
+    ner_model_destroy(&ner->model);
+    if (ner->role_list) {
+        ner_map_free(&ner->roles);
+    }
+    free(ner->role_list);
+    free(ner->roles_buf);
+    free(ner);
+    *self_p = NULL;
+}
+
+void ner_add_mention(ner_run_t *run, uint32_t first, uint32_t end, uint32_t sent, int type)
+{
+    if (run->nm == run->cap_m) {
+        run->cap_m = run->cap_m ? run->cap_m * 2 : 64;
+        run->m = ds_xrealloc(run->m, run->cap_m * sizeof *run->m);
+    }
+    ner_mention_t *m = &run->m[run->nm++];
+    memset(m, 0, sizeof *m);
+    m->first = first, m->end = end, m->sent = sent, m->type = (uint8_t)type;
+    m->role = -1, m->ent = -1;
+    m->key = ner_span_key(run->doc, first, end);
+}
+
+static int check_doc(const engine_doc_t *d, char *errstr, size_t errlen)
+{
+    for (size_t i = 0; i < d->n_toks; i++) {
+        if (d->toks[i].start > d->toks[i].end || d->toks[i].end > d->len ||
+            (i > 0 && d->toks[i].start < d->toks[i - 1].end)) {
+            snprintf(errstr, errlen, "ner: token %zu has a bad span", i);
+            return DS_EINVAL;
+        }
+    }
+    for (size_t s = 0; s < d->n_sents; s++) {
+        if (d->sents[s].tok_first > d->sents[s].tok_end || d->sents[s].tok_end > d->n_toks) {
+            snprintf(errstr, errlen, "ner: sentence %zu has a bad token range", s);
+            return DS_EINVAL;
+        }
+    }
+    return 0;
+}
+
+/* Tags tokens [first, end) of one sentence chunk into run->labels. */
+static void tag_chunk(ner_run_t *run, ner_tag_work_t *w, size_t first, size_t end, const char **s,
+                      uint32_t *len, uint8_t *space)
+{
+    const engine_doc_t *d = run->doc;
+    size_t n = end - first;
+    for (size_t i = 0; i < n; i++) {
+        s[i] = ner_tok_text(d, first + i);
+        len[i] = ner_tok_len(d, first + i);
+        space[i] = i > 0 && d->toks[first + i].start > d->toks[first + i - 1].end;
+    }
+    ner_tag_sentence(run->ner->model, run->ner->gaz, s, len, space, n, w, run->labels + first);
+}
+
+static void extract(ner_run_t *run, uint32_t sent, size_t first, size_t end)
+{
+    const uint8_t *lab = run->labels;
+    for (size_t i = first; i < end; i++) {
+        int part = NER_LABEL_PART(lab[i]);
+        if (part != NER_B && part != NER_U) {
+            continue;
+        }
+        size_t e = i + 1;
+        while (part == NER_B && e < end && NER_LABEL_PART(lab[e - 1]) != NER_L) {
+            e++;
+        }
+        ner_add_mention(run, (uint32_t)i, (uint32_t)e, sent, NER_LABEL_TYPE(lab[i]));
+        i = e - 1;
+    }
+}
+
+static void tag_doc(ner_run_t *run)
+{
+    const engine_doc_t *d = run->doc;
+    ner_tag_work_t w = {0};
+    const char *s[NER_CHUNK];
+    uint32_t len[NER_CHUNK];
+    uint8_t space[NER_CHUNK];
+    for (size_t k = 0; k < d->n_sents; k++) {
+        size_t first = d->sents[k].tok_first, end = d->sents[k].tok_end;
+        for (size_t c = first; c < end; c += NER_CHUNK) {
+            size_t ce = end - c > NER_CHUNK ? c + NER_CHUNK : end;
+            tag_chunk(run, &w, c, ce, s, len, space);
+            extract(run, (uint32_t)k, c, ce);
+        }
+    }
+    ner_tag_work_free(&w);
+}
+
+int ner_run(const ner_t *ner, const engine_doc_t *doc, ner_result_t **out, char *errstr, size_t errlen)
+{
+    *out = NULL;
+    int rc = check_doc(doc, errstr, errlen);
+    if (rc != 0) {
+        return rc;
+    }
+    ner_run_t run = {.ner = ner, .doc = doc};
+    run.labels = ds_xcalloc(doc->n_toks + 1, 1);
+    tag_doc(&run);
+    ner_rules(&run);
+    ner_coref(&run);
+    ner_places(&run);
+    *out = ner_result_build(&run);
+    free(run.labels);
+    free(run.m);
+    free(run.e);
+    return 0;
+}
+
+const struct ner_model *ner_model_of(const ner_t *ner)
+{
+    return ner->model;
+}
+
+const struct ner_gaz *ner_gaz_of(const ner_t *ner)
+{
+    return ner->gaz;
+}

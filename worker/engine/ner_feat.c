@@ -1,0 +1,337 @@
+/* ner_feat.c: token properties, feature hashing and BILOU Viterbi for the tagger.
+ *
+ * The trainer and the runtime call the same functions, so a model is valid exactly
+ * as long as this file's templates do not change: any edit to a template id or to
+ * the normalisation needs a retrained model (data/ner/README.md says how).
+ * Shape features are mixed with the sentence flags, so in headlines and all-caps
+ * text the model uses separately trained case weights and leans on the words.
+ */
+#include "ner_feat.h"
+
+#include <string.h>
+
+enum {
+    F_BIAS = 1, F_L0, F_S0, F_P2, F_P3, F_S2, F_S3, F_S4, F_LM1, F_LP1, F_LM2, F_LP2, F_SM1,
+    F_SP1, F_LM1L0, F_L0LP1, F_SHAPE3, F_GAZ0, F_GAZM1, F_GAZP1, F_FIRST_CASE, F_FIRST_L0,
+    F_CASE_LOWER, F_GAZ0_CASE, F_LM1_S0, F_S0_LP1, F_CASE3, F_LEN, F_LAST, F_GAZ2,
+};
+
+static uint64_t fmix(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+
+uint64_t ner_hash(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ULL;
+    }
+    return fmix(h ^ n);
+}
+
+uint64_t ner_mix(uint64_t a, uint64_t b)
+{
+    return fmix(a * 0x9e3779b97f4a7c15ULL + b + 0x632be59bd9b4e019ULL);
+}
+
+/* One normalised character at s[i]: writes its bytes to out (*olen of them) and its
+ * shape letter; returns the input bytes consumed. */
+static size_t norm_char(const uint8_t *s, size_t len, size_t i, char *out, size_t *olen, char *shape)
+{
+    uint8_t c = s[i];
+    *olen = 1;
+    if (c < 0x80) {
+        if (c >= 'A' && c <= 'Z') {
+            *out = (char)(c + 32), *shape = 'X';
+        } else if (c >= 'a' && c <= 'z') {
+            *out = (char)c, *shape = 'x';
+        } else if (c >= '0' && c <= '9') {
+            *out = '0', *shape = 'd';
+        } else {
+            *out = (char)c, *shape = (char)c;
+        }
+        return 1;
+    }
+    if (c == 0xC3 && i + 1 < len) {
+        uint8_t d = s[i + 1];
+        int up = d >= 0x80 && d <= 0x9E && d != 0x97;
+        out[0] = (char)0xC3, out[1] = (char)(up ? d + 0x20 : d), *shape = up ? 'X' : 'x';
+        *olen = 2;
+        return 2;
+    }
+    if (c == 0xE2 && i + 2 < len && s[i + 1] == 0x80) {
+        uint8_t d = s[i + 2];
+        if (d == 0x98 || d == 0x99) {
+            *out = '\'', *shape = '\'';
+            return 3;
+        }
+        if (d == 0x9C || d == 0x9D) {
+            *out = '"', *shape = '"';
+            return 3;
+        }
+        if (d == 0x93 || d == 0x94) {
+            *out = '-', *shape = '-';
+            return 3;
+        }
+    }
+    /* other non-ASCII: copy the lead byte's sequence as a lowercase letter */
+    size_t k = 1;
+    while (i + k < len && (s[i + k] & 0xC0) == 0x80) {
+        k++;
+    }
+    memcpy(out, s + i, k);
+    *olen = k;
+    *shape = 'x';
+    return k;
+}
+
+/* Normalises s into lower (cap NER_MAX_TOKLEN+8) and its collapsed shape (cap 24). */
+static size_t normalise(const char *s, size_t len, char *lower, char *shape, size_t *shape_len)
+{
+    const uint8_t *u = (const uint8_t *)s;
+    size_t n = 0, sn = 0;
+    if (len > NER_MAX_TOKLEN) {
+        len = NER_MAX_TOKLEN;
+    }
+    for (size_t i = 0; i < len;) {
+        char sh;
+        size_t olen;
+        i += norm_char(u, len, i, lower + n, &olen, &sh);
+        n += olen;
+        if (sn == 0 || (shape[sn - 1] != sh && sn < 16)) {
+            shape[sn++] = sh;
+        }
+    }
+    *shape_len = sn;
+    return n;
+}
+
+size_t ner_norm_lower(const char *s, size_t len, char *out)
+{
+    char shape[24];
+    size_t sl;
+    return normalise(s, len, out, shape, &sl);
+}
+
+int ner_case(const char *s, size_t len)
+{
+    char lower[NER_MAX_TOKLEN + 8], shape[24];
+    size_t sl;
+    (void)normalise(s, len, lower, shape, &sl);
+    int up = 0, lo = 0, first_up = -1;
+    for (size_t i = 0; i < sl; i++) {
+        if (shape[i] == 'X') {
+            up++;
+        } else if (shape[i] == 'x') {
+            lo++;
+        } else {
+            continue;
+        }
+        if (first_up < 0) {
+            first_up = shape[i] == 'X';
+        }
+    }
+    if (up == 0 && lo == 0) {
+        return NER_CASE_NONE;
+    }
+    if (up == 0) {
+        return NER_CASE_LOWER;
+    }
+    if (lo == 0) {
+        return NER_CASE_CAPS;
+    }
+    return (first_up == 1 && up == 1) ? NER_CASE_TITLE : NER_CASE_MIXED;
+}
+
+void ner_props(const char *s, size_t len, uint32_t gaz, ner_props_t *p)
+{
+    char lower[NER_MAX_TOKLEN + 8], shape[24];
+    size_t sl;
+    size_t n = normalise(s, len, lower, shape, &sl);
+    p->lower = ner_hash(lower, n);
+    p->shape = ner_hash(shape, sl);
+    for (int k = 0; k < 2; k++) {
+        size_t m = (size_t)k + 2;
+        p->pre[k] = n > m ? ner_hash(lower, m) : 0;
+    }
+    for (int k = 0; k < 3; k++) {
+        size_t m = (size_t)k + 2;
+        p->suf[k] = n > m ? ner_hash(lower + n - m, m) : 0;
+    }
+    p->gaz = gaz;
+    p->cas = (uint8_t)ner_case(s, len);
+    p->len = (uint8_t)(len > 255 ? 255 : len);
+}
+
+unsigned ner_sentence_flags(const char *const *s, const uint32_t *len, size_t n)
+{
+    size_t words = 0, title = 0, caps = 0, lower = 0;
+    for (size_t i = 0; i < n; i++) {
+        int c = ner_case(s[i], len[i]);
+        if (c == NER_CASE_LOWER || c == NER_CASE_MIXED) {
+            lower++;
+        }
+        if (len[i] < 4 || c == NER_CASE_NONE) {
+            continue;
+        }
+        words++;
+        title += c == NER_CASE_TITLE;
+        caps += c == NER_CASE_CAPS;
+    }
+    if (words >= 2 && caps == words && lower == 0) {
+        return NER_SENT_ALLCAPS;
+    }
+    if (words >= 3 && title * 5 >= words * 4) {
+        return NER_SENT_HEADLINE;
+    }
+    return 0;
+}
+
+static uint32_t key32(uint64_t h)
+{
+    uint32_t k = (uint32_t)(h >> 32) ^ (uint32_t)h;
+    return k ? k : 1;
+}
+
+#define T1(id, a) ner_mix((uint64_t)(id), (a))
+#define T2(id, a, b) ner_mix(ner_mix((uint64_t)(id), (a)), (b))
+
+/* The lowercase hash of token i+off, or a boundary marker. */
+static uint64_t lw(const ner_props_t *p, size_t n, size_t i, int off)
+{
+    long j = (long)i + off;
+    return j < 0 ? 0x1111 : j >= (long)n ? 0x2222 : p[j].lower;
+}
+
+static uint64_t sh(const ner_props_t *p, size_t n, size_t i, int off)
+{
+    long j = (long)i + off;
+    return j < 0 ? 0x1111 : j >= (long)n ? 0x2222 : p[j].shape;
+}
+
+static size_t gaz_feats(uint32_t gaz, int id, uint32_t *out, size_t k)
+{
+    for (unsigned b = 0; gaz && k < NER_MAX_FEATS; b++, gaz >>= 1) {
+        if (gaz & 1u) {
+            out[k++] = key32(T1(id, b));
+        }
+    }
+    return k;
+}
+
+size_t ner_features(const ner_props_t *p, size_t n, size_t i, unsigned sflags, uint32_t *out)
+{
+    const ner_props_t *t = &p[i];
+    uint64_t sf = (uint64_t)sflags * 0x5bd1e995ULL; /* shape features are per sentence mode */
+    uint64_t s0 = sh(p, n, i, 0) ^ sf, sm1 = sh(p, n, i, -1) ^ sf, sp1 = sh(p, n, i, 1) ^ sf;
+    uint64_t l0 = t->lower, lm1 = lw(p, n, i, -1), lp1 = lw(p, n, i, 1);
+    uint64_t cas = t->cas + 8 * sflags;
+    size_t k = 0;
+    out[k++] = key32(T1(F_BIAS, 0));
+    out[k++] = key32(T1(F_L0, l0));
+    out[k++] = key32(T1(F_S0, s0));
+    for (int j = 0; j < 2; j++) {
+        if (t->pre[j]) {
+            out[k++] = key32(T1(F_P2 + j, t->pre[j]));
+        }
+    }
+    for (int j = 0; j < 3; j++) {
+        if (t->suf[j]) {
+            out[k++] = key32(T1(F_S2 + j, t->suf[j]));
+        }
+    }
+    out[k++] = key32(T1(F_LM1, lm1));
+    out[k++] = key32(T1(F_LP1, lp1));
+    out[k++] = key32(T1(F_LM2, lw(p, n, i, -2)));
+    out[k++] = key32(T1(F_LP2, lw(p, n, i, 2)));
+    out[k++] = key32(T1(F_SM1, sm1));
+    out[k++] = key32(T1(F_SP1, sp1));
+    out[k++] = key32(T2(F_LM1L0, lm1, l0));
+    out[k++] = key32(T2(F_L0LP1, l0, lp1));
+    out[k++] = key32(T2(F_SHAPE3, T1(sm1, s0), sp1));
+    out[k++] = key32(T2(F_LM1_S0, lm1, s0));
+    out[k++] = key32(T2(F_S0_LP1, s0, lp1));
+    uint64_t cm1 = i > 0 ? p[i - 1].cas : 7, cp1 = i + 1 < n ? p[i + 1].cas : 7;
+    out[k++] = key32(T2(F_CASE3, cas, cm1 * 8 + cp1));
+    out[k++] = key32(T2(F_CASE_LOWER, cas, (t->gaz & NER_GAZ_B(NER_GAZ_LOWER)) != 0));
+    out[k++] = key32(T2(F_LEN, cas, t->len > 12 ? 12 : t->len));
+    out[k++] = key32(T2(F_GAZ0_CASE, cas, t->gaz));
+    if (i == 0) {
+        out[k++] = key32(T1(F_FIRST_CASE, cas));
+        out[k++] = key32(T1(F_FIRST_L0, l0));
+    }
+    if (i + 1 == n) {
+        out[k++] = key32(T1(F_LAST, s0));
+    }
+    k = gaz_feats(t->gaz, F_GAZ0, out, k);
+    k = gaz_feats(i > 0 ? p[i - 1].gaz : 0, F_GAZM1, out, k);
+    k = gaz_feats(i + 1 < n ? p[i + 1].gaz : 0, F_GAZP1, out, k);
+    if (i + 2 < n && k < NER_MAX_FEATS) {
+        out[k++] = key32(T1(F_GAZ2, p[i + 2].gaz & 0x55555555u));
+    }
+    return k;
+}
+
+void ner_phash_init(ner_phash_t *ph)
+{
+    ph->h = 0xcbf29ce484222325ULL;
+    ph->n = 0;
+}
+
+static void phash_bytes(ner_phash_t *ph, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        ph->h ^= (uint8_t)s[i];
+        ph->h *= 0x100000001b3ULL;
+    }
+    ph->n += n;
+}
+
+void ner_phash_add(ner_phash_t *ph, const char *s, size_t len)
+{
+    char lower[NER_MAX_TOKLEN + 8];
+    size_t n = ner_norm_lower(s, len, lower);
+    phash_bytes(ph, lower, n);
+}
+
+void ner_phash_space(ner_phash_t *ph)
+{
+    phash_bytes(ph, " ", 1);
+}
+
+uint64_t ner_phash_final(const ner_phash_t *ph)
+{
+    return fmix(ph->h ^ ph->n);
+}
+
+uint64_t ner_phrase_key(const char *s, size_t len)
+{
+    ner_phash_t ph;
+    ner_phash_init(&ph);
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) {
+            i++;
+        }
+        size_t j = i;
+        while (j < len && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' && s[j] != '\r') {
+            j++;
+        }
+        if (j > i) {
+            if (ph.n > 0) {
+                ner_phash_space(&ph);
+            }
+            ner_phash_add(&ph, s + i, j - i);
+        }
+        i = j;
+    }
+    return ner_phash_final(&ph);
+}

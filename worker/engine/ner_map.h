@@ -1,0 +1,28 @@
+/* ner_map.h: a small open-addressing hash map from 64-bit keys to 32-bit values.
+ *
+ * Used by the gazetteer, the geo index and the entity stages.  Keys are already
+ * hashes (ner_hash, ner_phrase_key), so the map does no hashing of its own; key 0 is
+ * stored as 1.  Grows at half load; lookups of absent keys stop at the first empty slot.
+ */
+#ifndef NER_MAP_H
+#define NER_MAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    uint64_t *keys; /* 0 = empty */
+    uint32_t *vals;
+    size_t cap;     /* power of two */
+    size_t len;
+} ner_map_t;
+
+void ner_map_init(ner_map_t *m, size_t expect);
+void ner_map_free(ner_map_t *m);
+void ner_map_clear(ner_map_t *m);
+/* Returns a pointer to the value for key, inserting it with value init if absent. */
+uint32_t *ner_map_put(ner_map_t *m, uint64_t key, uint32_t init);
+/* Returns the value pointer, or NULL when absent. */
+uint32_t *ner_map_get(const ner_map_t *m, uint64_t key);
+
+#endif

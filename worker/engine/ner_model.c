@@ -1,0 +1,197 @@
+/* ner_model.c: loading (one mmap), validating and querying the tagger's weights, and
+ * writing them for the trainer.  See ner_model.h for the file layout. */
+#include "ner_model.h"
+
+#include "ds_buf.h"
+#include "ds_err.h"
+#include "ds_mem.h"
+#include "ner_feat.h"
+
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define HDR_BYTES 28
+#define FORBIDDEN (-1e9f)
+
+struct ner_model {
+    void *map;
+    size_t map_len;
+    float scale;
+    uint32_t nslots, nblob;
+    const uint32_t *keys, *offs;
+    const uint8_t *blob;
+    float trans[(NER_NLABELS + 1) * NER_NLABELS];
+};
+
+static int check(ner_model_t *m, const uint8_t *p, size_t len, char *errstr, size_t errlen)
+{
+    uint32_t h[4];
+    memcpy(h, p + 8, sizeof h);
+    memcpy(&m->scale, p + 24, sizeof m->scale);
+    size_t ntrans = (NER_NLABELS + 1) * NER_NLABELS;
+    if (memcmp(p, NER_MODEL_MAGIC, 8) != 0 || h[0] != NER_NLABELS || h[1] == 0 || (h[1] & (h[1] - 1)) != 0) {
+        snprintf(errstr, errlen, "ner: model has a bad header");
+        return DS_EINVAL;
+    }
+    m->nslots = h[1], m->nblob = h[2];
+    size_t need = HDR_BYTES + ntrans * 4 + (size_t)m->nslots * 8 + m->nblob;
+    if (need != len) {
+        snprintf(errstr, errlen, "ner: model size %zu, header says %zu", len, need);
+        return DS_EINVAL;
+    }
+    memcpy(m->trans, p + HDR_BYTES, ntrans * 4);
+    m->keys = (const uint32_t *)(p + HDR_BYTES + ntrans * 4);
+    m->offs = m->keys + m->nslots;
+    m->blob = (const uint8_t *)(m->offs + m->nslots);
+    for (uint32_t i = 0; i < m->nslots; i++) {
+        if (m->keys[i] && ((size_t)m->offs[i] >= m->nblob ||
+                           (size_t)m->offs[i] + 1 + 3 * (size_t)m->blob[m->offs[i]] > m->nblob)) {
+            snprintf(errstr, errlen, "ner: model slot %u points outside the weights", i);
+            return DS_EINVAL;
+        }
+    }
+    for (size_t a = 0; a <= NER_NLABELS; a++) {
+        for (size_t b = 0; b < NER_NLABELS; b++) {
+            if (!ner_transition_ok((unsigned)a, (unsigned)b)) {
+                m->trans[a * NER_NLABELS + b] = FORBIDDEN;
+            }
+        }
+    }
+    return 0;
+}
+
+ner_model_t *ner_model_load(const char *path, char *errstr, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || st.st_size < HDR_BYTES) {
+        snprintf(errstr, errlen, "ner: cannot read model %s", path);
+        if (fd >= 0) {
+            close(fd);
+        }
+        return NULL;
+    }
+    ner_model_t *m = ds_xcalloc(1, sizeof *m);
+    m->map_len = (size_t)st.st_size;
+    m->map = mmap(NULL, m->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m->map == MAP_FAILED) {
+        m->map = NULL;
+        snprintf(errstr, errlen, "ner: cannot map model %s", path);
+        ner_model_destroy(&m);
+        return NULL;
+    }
+    if (check(m, m->map, m->map_len, errstr, errlen) != 0) {
+        ner_model_destroy(&m);
+        return NULL;
+    }
+    return m;
+}
+
+void ner_model_destroy(ner_model_t **self_p)
+{
+    ner_model_t *m = self_p ? *self_p : NULL;
+    if (!m) {
+        return;
+    }
+    if (m->map) {
+        munmap(m->map, m->map_len);
+    }
+    free(m);
+    *self_p = NULL;
+}
+
+void ner_model_emit(const ner_model_t *m, const uint32_t *feats, size_t nf, float *scores)
+{
+    uint32_t mask = m->nslots - 1;
+    for (size_t f = 0; f < nf; f++) {
+        uint32_t k = feats[f], i = (k * 0x9E3779B1u) & mask;
+        while (m->keys[i] && m->keys[i] != k) {
+            i = (i + 1) & mask;
+        }
+        if (!m->keys[i]) {
+            continue;
+        }
+        const uint8_t *b = m->blob + m->offs[i];
+        for (unsigned c = b[0], j = 0; j < c; j++) {
+            int16_t q;
+            memcpy(&q, b + 2 + 3 * j, 2);
+            scores[b[1 + 3 * j] % NER_NLABELS] += (float)q * m->scale;
+        }
+    }
+}
+
+const float *ner_model_trans(const ner_model_t *m)
+{
+    return m->trans;
+}
+
+/* Appends one feature's kept weights to blob; returns how many were kept. */
+static unsigned put_weights(ds_buf_t *blob, const float *w, float prune, float scale)
+{
+    uint8_t rec[1 + 3 * NER_NLABELS];
+    unsigned c = 0;
+    for (unsigned l = 0; l < NER_NLABELS; l++) {
+        long q = lroundf(w[l] / scale);
+        if (fabsf(w[l]) < prune || q == 0) {
+            continue;
+        }
+        int16_t q16 = (int16_t)(q > 32767 ? 32767 : q < -32767 ? -32767 : q);
+        rec[1 + 3 * c] = (uint8_t)l;
+        memcpy(rec + 2 + 3 * c, &q16, 2);
+        c++;
+    }
+    if (c) {
+        rec[0] = (uint8_t)c;
+        ds_buf_append(blob, rec, 1 + 3 * c);
+    }
+    return c;
+}
+
+int ner_model_write(const char *path, const uint32_t *keys, const float *weights, size_t nfeat,
+                    const float *trans, float prune, size_t *bytes_out)
+{
+    float maxw = 1e-6f;
+    for (size_t i = 0; i < nfeat * NER_NLABELS; i++) {
+        maxw = fmaxf(maxw, fabsf(weights[i]));
+    }
+    float scale = maxw / 32767.0f;
+    uint32_t nslots = 1024;
+    while (nslots < nfeat + nfeat / 2 + 1) {
+        nslots <<= 1;
+    }
+    uint32_t *sk = ds_xcalloc(nslots, 4), *so = ds_xcalloc(nslots, 4);
+    ds_buf_t blob = DS_BUF_INIT;
+    for (size_t f = 0; f < nfeat; f++) {
+        size_t at = blob.len;
+        if (!put_weights(&blob, weights + f * NER_NLABELS, prune, scale)) {
+            continue;
+        }
+        uint32_t i = (keys[f] * 0x9E3779B1u) & (nslots - 1);
+        while (sk[i]) {
+            i = (i + 1) & (nslots - 1);
+        }
+        sk[i] = keys[f], so[i] = (uint32_t)at;
+    }
+    uint32_t hdr[4] = {NER_NLABELS, nslots, (uint32_t)blob.len, 0};
+    FILE *f = fopen(path, "wb");
+    int ok = f != NULL;
+    if (ok) {
+        ok = fwrite(NER_MODEL_MAGIC, 1, 8, f) == 8 && fwrite(hdr, 4, 4, f) == 4 && fwrite(&scale, 4, 1, f) == 1 &&
+             fwrite(trans, 4, (NER_NLABELS + 1) * NER_NLABELS, f) == (NER_NLABELS + 1) * NER_NLABELS &&
+             fwrite(sk, 4, nslots, f) == nslots && fwrite(so, 4, nslots, f) == nslots &&
+             (blob.len == 0 || fwrite(blob.data, 1, blob.len, f) == blob.len);
+        ok = (fclose(f) == 0) && ok;
+    }
+    *bytes_out = HDR_BYTES + (size_t)(NER_NLABELS + 1) * NER_NLABELS * 4 + (size_t)nslots * 8 + blob.len;
+    free(sk);
+    free(so);
+    ds_buf_free(&blob);
+    return ok ? 0 : DS_EIO;
+}

@@ -1,0 +1,36 @@
+/* ner_tag.h: tagging one sentence: gazetteer bits, token properties, features,
+ * emission scores from the model, Viterbi.  The trainer calls ner_tag_features so
+ * that training and runtime extract features by the same code path.
+ */
+#ifndef NER_TAG_H
+#define NER_TAG_H
+
+#include "ner_feat.h"
+#include "ner_gaz.h"
+#include "ner_model.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Scratch space for one sentence, grown as needed; reuse it across sentences. */
+typedef struct {
+    size_t cap;
+    uint32_t *gaz;
+    ner_props_t *props;
+    uint32_t *feats; /* cap * NER_MAX_FEATS */
+    uint8_t *nfeats;
+    float *emit, *score;
+    uint8_t *back;
+} ner_tag_work_t;
+
+void ner_tag_work_free(ner_tag_work_t *w);
+
+/* Fills w->feats/w->nfeats for tokens s[0..n) (space[i]: whitespace before token i). */
+void ner_tag_features(const ner_gaz_t *gz, const char *const *s, const uint32_t *len, const uint8_t *space,
+                      size_t n, ner_tag_work_t *w);
+
+/* Tags a sentence: labels[n] receives BILOU labels. */
+void ner_tag_sentence(const ner_model_t *m, const ner_gaz_t *gz, const char *const *s, const uint32_t *len,
+                      const uint8_t *space, size_t n, ner_tag_work_t *w, uint8_t *labels);
+
+#endif

@@ -1,0 +1,66 @@
+/* ner_viterbi.c: exact first-order Viterbi decoding over BILOU labels.
+ *
+ * Transitions that BILOU forbids (O -> I-X, B-X -> O, B-X -> I-Y, ...) are hard
+ * constraints, so every decoded sequence is a well-formed set of spans.  Used by the
+ * runtime tagger and by the trainer (structured perceptron), so both decode alike.
+ */
+#include "ner_feat.h"
+
+#include <float.h>
+
+int ner_transition_ok(unsigned a, unsigned b)
+{
+    unsigned pb = NER_LABEL_PART(b);
+    if (a == NER_NLABELS || a == NER_O || NER_LABEL_PART(a) == NER_L || NER_LABEL_PART(a) == NER_U) {
+        return pb == NER_O || pb == NER_B || pb == NER_U;
+    }
+    /* a is B or I: b must continue the same type */
+    return (pb == NER_I || pb == NER_L) && NER_LABEL_TYPE(a) == NER_LABEL_TYPE(b);
+}
+
+static int final_ok(unsigned a)
+{
+    unsigned p = NER_LABEL_PART(a);
+    return p == NER_O || p == NER_L || p == NER_U;
+}
+
+void ner_viterbi(const float *emit, const float *trans, size_t n, uint8_t *labels, float *score,
+                 uint8_t *back)
+{
+    const int L = NER_NLABELS;
+    if (n == 0) {
+        return;
+    }
+    for (int b = 0; b < L; b++) {
+        score[b] = ner_transition_ok(NER_NLABELS, (unsigned)b) ? emit[b] + trans[NER_NLABELS * L + b] : -FLT_MAX;
+    }
+    for (size_t t = 1; t < n; t++) {
+        const float *prev = score + (t - 1) * L;
+        for (int b = 0; b < L; b++) {
+            float best = -FLT_MAX;
+            int arg = 0;
+            for (int a = 0; a < L; a++) {
+                if (prev[a] == -FLT_MAX || !ner_transition_ok((unsigned)a, (unsigned)b)) {
+                    continue;
+                }
+                float v = prev[a] + trans[a * L + b];
+                if (v > best) {
+                    best = v, arg = a;
+                }
+            }
+            score[t * L + b] = best == -FLT_MAX ? -FLT_MAX : best + emit[t * L + b];
+            back[t * L + b] = (uint8_t)arg;
+        }
+    }
+    float best = -FLT_MAX;
+    int arg = 0;
+    for (int a = 0; a < L; a++) {
+        if (final_ok((unsigned)a) && score[(n - 1) * L + a] > best) {
+            best = score[(n - 1) * L + a], arg = a;
+        }
+    }
+    for (size_t t = n; t-- > 0;) {
+        labels[t] = (uint8_t)arg;
+        arg = back[t * L + arg];
+    }
+}
