@@ -39,7 +39,7 @@ void client_waitlist_free(client_waitlist_t *w)
 
 static void on_status(client_report_t *rep, client_waited_t *d, const ds_pipeline_done_t *done)
 {
-    if (done->rc != 0) {
+    if (done->rc != 0 || d->final[0]) {
         return;
     }
     const char *s = done->status.status;

@@ -163,7 +163,8 @@ int ds_pipeline_status(ds_pipeline_t *self, const char *id, void *tag, char *err
  * a negative code on a socket error. */
 int ds_pipeline_next(ds_pipeline_t *self, int timeout_ms, ds_pipeline_done_t *out);
 
-/* Requests in flight (sent, or waiting to be resent, and not finished). */
+/* Requests not yet handed out by ds_pipeline_next (in flight, waiting to be resent, or
+ * finished and queued). */
 size_t ds_pipeline_pending(const ds_pipeline_t *self);
 /* The i-th request in flight (0 <= i < pending): its id and tag; NULL past the end. */
 const char *ds_pipeline_pending_id(const ds_pipeline_t *self, size_t i, void **tag);

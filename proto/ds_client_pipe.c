@@ -120,20 +120,24 @@ void ds_pipeline_destroy(ds_pipeline_t **self_p)
 
 void ds_pipeline_set_timeout(ds_pipeline_t *self, int timeout_ms) { self->timeout_ms = timeout_ms > 0 ? timeout_ms : 1; }
 void ds_pipeline_set_deadline(ds_pipeline_t *self, int64_t deadline_ms) { self->deadline_ms = deadline_ms; }
-size_t ds_pipeline_pending(const ds_pipeline_t *self) { return self->pending; }
+size_t ds_pipeline_pending(const ds_pipeline_t *self) { return self->pending + self->done_count; }
 void ds_pipeline_counters(const ds_pipeline_t *self, ds_pipeline_counters_t *out) { *out = self->counters; }
 
 const char *ds_pipeline_pending_id(const ds_pipeline_t *self, size_t i, void **tag)
 {
-    for (size_t k = 0; k < self->window; k++) {
+    const slot_t *found = NULL;
+    for (size_t k = 0; k < self->window && found == NULL; k++) {
         if (self->slots[k].used && i-- == 0) {
-            if (tag) {
-                *tag = self->slots[k].tag;
-            }
-            return self->slots[k].id;
+            found = &self->slots[k];
         }
     }
-    return NULL;
+    if (found == NULL && i < self->done_count) {
+        found = &self->done[(self->done_head + i) % self->window].slot;
+    }
+    if (found && tag) {
+        *tag = found->tag;
+    }
+    return found ? found->id : NULL;
 }
 
 static slot_t *find(ds_pipeline_t *p, const char *service, const char *id)
