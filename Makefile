@@ -26,7 +26,7 @@ comma := ,
 
 WARN      := -Wall -Wextra -Wpedantic -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
 CFLAGS    ?= -O2 -g
-BASEFLAGS := -std=c11 -D_GNU_SOURCE -DDS_VERSION='"$(VERSION)"' $(WARN) -Ilib -Iproto -Iworker/engine -Ibroker -Iworker -Iclient
+BASEFLAGS := -std=c11 -D_GNU_SOURCE -DDS_VERSION='"$(VERSION)"' $(WARN) -Ilib -Iproto -Iworker/engine -Ibroker -Iworker -Iclient -Itests/support
 ifneq ($(SANITIZE),)
   BASEFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
   LDSAN     := -fsanitize=$(SANITIZE)
