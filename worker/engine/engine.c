@@ -4,9 +4,10 @@
  * prepares the analysed text (NFC, or text extracted from HTML), then runs the
  * stages in order; each stage reads what earlier ones left in the result.  The
  * order matters: tokens -> sentences/paragraphs -> counts -> metadata (needs lines
- * and tokens) -> language (chooses the English-only stages) -> tone (per sentence,
- * which NER uses) -> NER/geo -> keywords, summary, themes, dates, amounts, quotes,
- * fingerprint.
+ * and tokens) -> word lookup -> language (chooses the English-only stages) -> stems
+ * -> publication date (relative dates need it) -> tone (per sentence, which NER
+ * uses) -> dates and amounts (mark their tokens ENGINE_TOK_MEASURE) -> NER/geo ->
+ * keywords, summary, themes, quotes, fingerprint.
  */
 #include "engine_internal.h"
 
@@ -96,6 +97,10 @@ void engine_destroy(engine_t **self_p)
     engine_ner_unload(e);
     engine_data_free(e);
     free(e->data_dir);
+    free(e->words);
+    for (size_t i = 0; i < sizeof e->scratch / sizeof e->scratch[0]; i++) {
+        free(e->scratch[i]);
+    }
     free(e);
     *self_p = NULL;
 }
@@ -151,17 +156,19 @@ static void run_stages(engine_t *e, engine_result_t *r)
     if (r->in.mode == ENGINE_COUNTS) {
         return;
     }
+    engine_words_lookup(e, r);
     engine_language(e, r);
+    engine_words_stem(e, r);
     engine_published(r);
     engine_tone(e, r);
+    engine_dates(r);
+    engine_amounts(e, r);
     engine_ner_run(e, r);
     engine_keywords(e, r);
     engine_summarize(e, r);
     engine_themes(e, r);
-    engine_dates(r);
-    engine_amounts(r);
     engine_quotes(r);
-    engine_simhash(r);
+    engine_simhash(e, r);
 }
 
 int engine_analyze(engine_t *e, const char *text, size_t len, const engine_input_t *in,

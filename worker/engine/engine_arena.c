@@ -70,3 +70,48 @@ char *engine_arena_strdup(engine_arena_t *a, const char *s)
 {
     return engine_arena_strndup(a, s, strlen(s));
 }
+
+void engine_imap_init(engine_imap_t *m, engine_arena_t *a, size_t expect)
+{
+    size_t slots = 16;
+    while (slots < expect * 2) {
+        slots *= 2;
+    }
+    m->keys = engine_arena_alloc(a, slots * sizeof *m->keys);
+    m->vals = engine_arena_alloc(a, slots * sizeof *m->vals);
+    m->mask = slots - 1;
+}
+
+static size_t slot_of(uint64_t key, size_t mask)
+{
+    key ^= key >> 33;
+    key *= 0xff51afd7ed558ccdull;
+    key ^= key >> 33;
+    return (size_t)key & mask;
+}
+
+uint32_t *engine_imap_put(engine_imap_t *m, uint64_t key, uint32_t init, int *added)
+{
+    size_t i = slot_of(key, m->mask);
+    while (m->keys[i] != 0 && m->keys[i] != key) {
+        i = (i + 1) & m->mask;
+    }
+    *added = m->keys[i] == 0;
+    if (*added) {
+        m->keys[i] = key;
+        m->vals[i] = init;
+    }
+    return &m->vals[i];
+}
+
+uint32_t *engine_imap_get(const engine_imap_t *m, uint64_t key)
+{
+    size_t i = slot_of(key, m->mask);
+    while (m->keys[i] != 0) {
+        if (m->keys[i] == key) {
+            return &m->vals[i];
+        }
+        i = (i + 1) & m->mask;
+    }
+    return NULL;
+}

@@ -8,6 +8,7 @@
 #define ENGINE_ARENA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct engine_arena_block engine_arena_block_t;
 
@@ -22,5 +23,19 @@ void *engine_arena_alloc(engine_arena_t *a, size_t n);
 /* A NUL-terminated copy of s[0..n). */
 char *engine_arena_strndup(engine_arena_t *a, const char *s, size_t n);
 char *engine_arena_strdup(engine_arena_t *a, const char *s);
+
+/* A per-document map from 64-bit keys (never 0) to 32-bit values, in arena memory:
+ * sized once for at most `expect` keys, never grows, freed with the arena. */
+typedef struct {
+    uint64_t *keys;
+    uint32_t *vals;
+    size_t mask;
+} engine_imap_t;
+
+void engine_imap_init(engine_imap_t *m, engine_arena_t *a, size_t expect);
+/* The value slot for key, inserted as init when absent (*added says which). */
+uint32_t *engine_imap_put(engine_imap_t *m, uint64_t key, uint32_t init, int *added);
+/* The value slot for key, or NULL. */
+uint32_t *engine_imap_get(const engine_imap_t *m, uint64_t key);
 
 #endif

@@ -1,13 +1,15 @@
 /* engine_count.c: counts (chars, words) and readability.
  *
  * chars counts code points of the analysed text; words counts word and number
- * tokens (split-off clitics such as "'s" are part of their word).  Readability is
+ * tokens (split-off clitics such as "'s" are part of their word), and each Han,
+ * kana or Hangul character of a token as a word of its own.  Readability is
  * Flesch reading ease and the Flesch-Kincaid grade, with syllables estimated by
  * vowel groups (English rules: a silent final "e", "-le" keeps its syllable); it is
  * only meaningful for English, so the JSON writes null for other languages.
  *
  * Called by engine_analyze() after engine_segment().
  */
+#include "engine_chars.h"
 #include "engine_internal.h"
 
 static bool vowel(char c)
@@ -40,6 +42,21 @@ static int syllables(const char *s, size_t n)
     return groups > 0 ? groups : 1;
 }
 
+/* Han, kana and Hangul syllables count as one word each: those scripts do not
+ * separate words with spaces, so a token is a whole phrase. */
+static int64_t ideographs(const char *s, size_t n)
+{
+    int64_t c = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        i += engine_decode(s + i, n - i, &cp);
+        c += (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x9FFF) ||
+             (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+             (cp >= 0x20000 && cp <= 0x2FFFF);
+    }
+    return c;
+}
+
 static int64_t count_chars(const char *s, size_t n)
 {
     int64_t c = 0;
@@ -57,7 +74,8 @@ void engine_count(engine_result_t *r)
     for (size_t k = 0; k < r->n_toks; k++) {
         const engine_tok_t *t = &r->toks[k];
         if ((t->flags & (ENGINE_TOK_WORD | ENGINE_TOK_NUMBER)) && !(t->flags & ENGINE_TOK_CLITIC)) {
-            r->words++;
+            int64_t cjk = (t->flags & ENGINE_TOK_NONASCII) ? ideographs(r->text + t->start, t->end - t->start) : 0;
+            r->words += cjk > 1 ? cjk : 1;
             if (t->flags & ENGINE_TOK_WORD) {
                 r->syllables += syllables(r->text + t->start, t->end - t->start);
             } else {

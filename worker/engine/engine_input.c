@@ -62,11 +62,32 @@ static int normalise(engine_result_t *r, const char *s, size_t n, char *errstr, 
     return 0;
 }
 
+static bool is_html(const engine_result_t *r)
+{
+    return r->in.format != NULL && strcmp(r->in.format, "html") == 0;
+}
+
 int engine_prepare_text(engine_t *e, engine_result_t *r, const char *text, size_t len,
                         char *errstr, size_t errlen)
 {
     (void)e;
-    int rc = normalise(r, text, len, errstr, errlen);
+    const char *f = r->in.format;
+    if (f != NULL && f[0] != '\0' && strcmp(f, "text") != 0 && strcmp(f, "html") != 0) {
+        snprintf(errstr, errlen, "unknown format \"%s\" (text or html)", f);
+        return DS_EINVAL;
+    }
+    int rc;
+    if (is_html(r)) {
+        ds_buf_t plain = DS_BUF_INIT;
+        rc = engine_html_to_text(r, text, len, &plain, errstr, errlen);
+        if (rc == 0) {
+            r->text_differs = true;
+            rc = normalise(r, ds_buf_str(&plain), plain.len, errstr, errlen);
+        }
+        ds_buf_free(&plain);
+    } else {
+        rc = normalise(r, text, len, errstr, errlen);
+    }
     if (rc != 0) {
         return rc;
     }

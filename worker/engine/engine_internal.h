@@ -25,12 +25,34 @@
 #define ENGINE_MAX_WARNINGS 16
 #define ENGINE_MAX_AUTHORS 8
 
-typedef struct engine_data engine_data_t; /* loaded lexicons (engine_data.c) */
+#include "engine_data.h"
+
+/* Per-token lexical facts, parallel to the token array (engine_words.c). */
+typedef struct {
+    uint32_t vocab; /* vocabulary id, ENGINE_LEX_NONE for punctuation and huge words */
+    uint32_t stem;  /* stem id in the document's language, ENGINE_LEX_NONE when none */
+    uint64_t hash;  /* hash of the folded form, 0 for punctuation */
+} engine_word_t;
+
+/* A content word: a word token, not a stopword, split-off clitic or part of a date
+ * or amount, stemmed, at least two bytes (keywords and summary). */
+static inline bool engine_is_content(const engine_word_t *w, const engine_tok_t *t)
+{
+    return (t->flags & ENGINE_TOK_WORD) &&
+           !(t->flags & (ENGINE_TOK_STOP | ENGINE_TOK_CLITIC | ENGINE_TOK_MEASURE)) &&
+           w->stem != ENGINE_LEX_NONE && t->end - t->start >= 2;
+}
 
 struct engine {
     char *data_dir;
     engine_data_t *data;
     void *ner; /* NER/geo state when that stage is built in, else NULL */
+
+    /* scratch reused from one document to the next (no per-document allocation) */
+    engine_word_t *words;
+    size_t cap_words;
+    void *scratch[4];   /* stage-private buffers (engine_keywords.c, engine_summary.c) */
+    size_t scratch_cap[4];
 };
 
 typedef struct {
@@ -88,6 +110,7 @@ struct engine_result {
 
     /* meta */
     const char *title;
+    const char *html_title;     /* <h1> or <title> of HTML input, or NULL */
     const char *authors[ENGINE_MAX_AUTHORS];
     size_t n_authors;
     const char *published;      /* ISO 8601 or NULL */
@@ -148,12 +171,20 @@ void engine_data_free(engine_t *e);
 int engine_prepare_text(engine_t *e, engine_result_t *r, const char *text, size_t len,
                         char *errstr, size_t errlen);
 
+/* HTML (engine_html.c): appends the text of an HTML document to out and sets
+ * r->html_title. */
+int engine_html_to_text(engine_result_t *r, const char *html, size_t len, ds_buf_t *out,
+                        char *errstr, size_t errlen);
+
 /* Stages, in pipeline order (each in its own file). */
 void engine_tokenize(engine_result_t *r);
 void engine_segment(engine_result_t *r);
 void engine_count(engine_result_t *r);
 void engine_meta(const engine_t *e, engine_result_t *r);
+void engine_byline(engine_result_t *r);
+void engine_words_lookup(engine_t *e, engine_result_t *r);
 void engine_language(const engine_t *e, engine_result_t *r);
+void engine_words_stem(engine_t *e, engine_result_t *r);
 void engine_published(engine_result_t *r);
 void engine_tone(const engine_t *e, engine_result_t *r);
 void engine_ner_run(engine_t *e, engine_result_t *r);
@@ -161,9 +192,9 @@ void engine_keywords(const engine_t *e, engine_result_t *r);
 void engine_summarize(const engine_t *e, engine_result_t *r);
 void engine_themes(const engine_t *e, engine_result_t *r);
 void engine_dates(engine_result_t *r);
-void engine_amounts(engine_result_t *r);
+void engine_amounts(const engine_t *e, engine_result_t *r);
 void engine_quotes(engine_result_t *r);
-void engine_simhash(engine_result_t *r);
+void engine_simhash(const engine_t *e, engine_result_t *r);
 /* Builds the views engine_result_summary() hands out. */
 void engine_finish(engine_result_t *r);
 

@@ -1,7 +1,8 @@
-/* engine_meta.c: title (and, with engine_byline.c / engine_datefmt.c, the rest of
- * the metadata).
+/* engine_meta.c: the title, and the byline through engine_byline.c (the publication
+ * date and dateline are engine_published.c, which needs the language stage first).
  *
- * The title is the given one, else the document's first line when it reads as a
+ * The title is the given one, else the HTML <h1>/<title>, else the document's
+ * first line when it reads as a
  * headline: more text follows it, at most 20 words and 200 bytes, it starts with a
  * capital or digit and does not end like a sentence fragment (. , ; :), and it is
  * not a dateline, byline or a bare date.
@@ -65,8 +66,13 @@ static bool looks_like_headline(const engine_result_t *r, size_t first, size_t n
 void engine_meta(const engine_t *e, engine_result_t *r)
 {
     (void)e;
+    engine_byline(r);
     if (r->in.title != NULL && r->in.title[0] != '\0') {
         r->title = r->in.title;
+        return;
+    }
+    if (r->html_title != NULL) {
+        r->title = r->html_title;
         return;
     }
     size_t s, t, next;

@@ -14,7 +14,7 @@
  * Called by engine_analyze() after engine_tokenize().
  */
 #include "engine_chars.h"
-#include "engine_internal.h"
+#include "engine_datefmt.h"
 
 #include <string.h>
 
@@ -172,6 +172,11 @@ static bool ends_after(seg_t *g, size_t k, size_t *last)
         return true;
     }
     const engine_tok_t *n = &r->toks[j];
+    if (j == k + 1 && k > 0 && (r->toks[k - 1].flags & ENGINE_TOK_NUMBER) &&
+        r->toks[k - 1].end == t->start && r->toks[k - 1].end - r->toks[k - 1].start <= 2 &&
+        engine_month_at(r, j) > 0) {
+        return false; /* German ordinal day: "am 22. Februar" */
+    }
     if (abbrev) {
         return sentence_opener(r, n);
     }

@@ -33,6 +33,7 @@ enum {
     ENGINE_TOK_STOP = 1u << 12,   /* a stopword of the document's language */
     ENGINE_TOK_LINE_START = 1u << 13, /* first token on its line */
     ENGINE_TOK_NONASCII = 1u << 14,   /* contains bytes >= 0x80 */
+    ENGINE_TOK_MEASURE = 1u << 15,    /* inside a date, time or amount expression */
 };
 
 typedef struct {

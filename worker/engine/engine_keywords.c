@@ -1,0 +1,200 @@
+/* engine_keywords.c: scored key phrases.
+ *
+ * Candidates are runs of up to MAX_PHRASE_WORDS content words inside a sentence:
+ * word tokens that are not stopwords (of the document's language), not split-off
+ * clitics and at least two bytes long; any punctuation or stopword ends a run (so a
+ * possessive "Iran’s nuclear program" yields "Iran" and "nuclear program").  Longer
+ * runs contribute their words one by one.  Candidates are identified by their
+ * sequence of Snowball stems, which merges variants ("sanction", "sanctions").
+ *
+ * score(p) = count(p)^0.7 * sqrt(mean stem frequency of its words) *
+ * (1 + 0.5 (len - 1)), times 1.2 when it first occurs in the first fifth of the
+ * text, normalised so the best is 1: frequent words count, but sublinearly, so a
+ * repeated two-word phrase can beat a name mentioned a dozen times.  The shown text is the first occurrence not at a sentence start (so
+ * capitalisation is the text's own), else the first.  A phrase inside an already
+ * chosen better phrase is skipped.  Ties break on text, so output never depends on
+ * hash order.
+ */
+#include "engine_chars.h"
+#include "engine_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PHRASE_WORDS 4
+#define MAX_KEYWORDS 10
+
+typedef struct {
+    uint32_t first_tok, best_tok; /* first and displayed occurrence */
+    uint32_t count, first_sent;
+    uint16_t len;                 /* content words */
+    uint16_t ntok;                /* tokens spanned by the displayed occurrence */
+    double score;
+    const char *text;
+} cand_t;
+
+typedef struct {
+    const engine_t *e;
+    engine_result_t *r;
+    engine_imap_t freq;   /* stem id + 1 -> count */
+    engine_imap_t index;  /* phrase key -> candidate index + 1 */
+    cand_t *cands;
+    size_t n;
+} kw_t;
+
+static uint64_t phrase_key(const kw_t *k, const uint32_t *toks, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ k->e->words[toks[i]].stem) * 0x100000001b3ull;
+        h ^= h >> 31;
+    }
+    return h ? h : 1;
+}
+
+static void add_candidate(kw_t *k, const uint32_t *toks, size_t n)
+{
+    int added;
+    uint32_t *slot = engine_imap_put(&k->index, phrase_key(k, toks, n), 0, &added);
+    const engine_tok_t *first = &k->r->toks[toks[0]];
+    if (added) {
+        cand_t *c = &k->cands[k->n];
+        *slot = (uint32_t)k->n++;
+        memset(c, 0, sizeof *c);
+        c->first_tok = c->best_tok = toks[0];
+        c->first_sent = first->sent;
+        c->len = (uint16_t)n;
+        c->ntok = (uint16_t)(toks[n - 1] - toks[0] + 1);
+    }
+    cand_t *c = &k->cands[*slot];
+    c->count++;
+    if (c->best_tok == c->first_tok && (k->r->toks[c->first_tok].flags & ENGINE_TOK_SENT_START) &&
+        !(first->flags & ENGINE_TOK_SENT_START)) {
+        c->best_tok = toks[0];
+        c->ntok = (uint16_t)(toks[n - 1] - toks[0] + 1);
+    }
+}
+
+/* Ends a run of content words: the whole run, or its words when it is long. */
+static void flush_run(kw_t *k, const uint32_t *run, size_t n)
+{
+    if (n == 0) {
+        return;
+    }
+    if (n <= MAX_PHRASE_WORDS) {
+        add_candidate(k, run, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        add_candidate(k, run + i, 1);
+    }
+}
+
+static void gather(kw_t *k)
+{
+    const engine_result_t *r = k->r;
+    uint32_t run[64];
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_toks; i++) {
+        const engine_tok_t *t = &r->toks[i];
+        const engine_word_t *w = &k->e->words[i];
+        bool c = engine_is_content(w, t);
+        if (!c || (n > 0 && (t->flags & ENGINE_TOK_SENT_START)) || n == 64) {
+            flush_run(k, run, n);
+            n = 0;
+        }
+        if (c) {
+            run[n++] = (uint32_t)i;
+            int added;
+            (*engine_imap_put(&k->freq, (uint64_t)w->stem + 1, 0, &added))++;
+        }
+    }
+    flush_run(k, run, n);
+}
+
+static double mean_freq(const kw_t *k, const cand_t *c)
+{
+    double sum = 0;
+    size_t words = 0;
+    for (uint32_t i = c->first_tok; words < c->len; i++) {
+        const engine_tok_t *t = &k->r->toks[i];
+        if (!engine_is_content(&k->e->words[i], t)) {
+            continue;
+        }
+        uint32_t *f = engine_imap_get(&k->freq, (uint64_t)k->e->words[i].stem + 1);
+        sum += f ? *f : 1;
+        words++;
+    }
+    return sum / (double)c->len;
+}
+
+static int cmp_cand(const void *a, const void *b)
+{
+    const cand_t *x = a, *y = b;
+    if (x->score != y->score) {
+        return x->score > y->score ? -1 : 1;
+    }
+    return strcmp(x->text, y->text);
+}
+
+static void score_all(kw_t *k)
+{
+    engine_result_t *r = k->r;
+    size_t early = r->n_sents / 5;
+    for (size_t i = 0; i < k->n; i++) {
+        cand_t *c = &k->cands[i];
+        c->score = pow(c->count, 0.7) * sqrt(mean_freq(k, c)) * (1.0 + 0.5 * (c->len - 1));
+        if (c->first_sent <= early) {
+            c->score *= 1.2;
+        }
+        const engine_tok_t *a = &r->toks[c->best_tok];
+        const engine_tok_t *z = &r->toks[c->best_tok + c->ntok - 1];
+        c->text = engine_arena_strndup(&r->arena, r->text + a->start, z->end - a->start);
+    }
+    qsort(k->cands, k->n, sizeof *k->cands, cmp_cand);
+}
+
+/* Whether text a occurs inside b as whole words (case-insensitive). */
+static bool inside(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    for (const char *p = strcasestr(b, a); p != NULL; p = strcasestr(p + 1, a)) {
+        bool left = p == b || p[-1] == ' ';
+        bool right = p[n] == '\0' || p[n] == ' ';
+        if (left && right) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void engine_keywords(const engine_t *e, engine_result_t *r)
+{
+    if (r->words == 0) {
+        return;
+    }
+    kw_t k = {e, r, {0}, {0}, NULL, 0};
+    engine_imap_init(&k.freq, &r->arena, r->n_toks);
+    engine_imap_init(&k.index, &r->arena, r->n_toks);
+    k.cands = engine_arena_alloc(&r->arena, sizeof *k.cands * (r->n_toks + 1));
+    gather(&k);
+    if (k.n == 0) {
+        return;
+    }
+    score_all(&k);
+    r->keywords = engine_arena_alloc(&r->arena, sizeof *r->keywords * MAX_KEYWORDS);
+    double top = k.cands[0].score;
+    for (size_t i = 0; i < k.n && r->n_keywords < MAX_KEYWORDS; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < r->n_keywords && !dup; j++) {
+            dup = inside(k.cands[i].text, r->keywords[j].text);
+        }
+        if (!dup) {
+            engine_keyword_t *kw = &r->keywords[r->n_keywords++];
+            kw->text = k.cands[i].text;
+            kw->score = k.cands[i].score / top;
+            kw->count = k.cands[i].count;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+/* engine_lex.c: see engine_lex.h. */
+#include "engine_lex.h"
+
+#include "ds_mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t engine_hash(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ull;
+    }
+    h ^= h >> 29; /* FNV's low bits are weak for short keys; fold the high ones in */
+    return h ? h : 1;
+}
+
+static void alloc_slots(engine_lex_t *l, size_t slots)
+{
+    l->hashes = ds_xcalloc(slots, sizeof *l->hashes);
+    l->ids = ds_xmalloc(slots * sizeof *l->ids);
+    l->mask = slots - 1;
+}
+
+void engine_lex_init(engine_lex_t *l, size_t expect)
+{
+    memset(l, 0, sizeof *l);
+    size_t slots = 64;
+    while (slots < expect * 2) {
+        slots *= 2;
+    }
+    alloc_slots(l, slots);
+}
+
+void engine_lex_free(engine_lex_t *l)
+{
+    free(l->hashes);
+    free(l->ids);
+    free(l->koff);
+    free(l->klen);
+    free(l->pool);
+    memset(l, 0, sizeof *l);
+}
+
+static bool key_eq(const engine_lex_t *l, uint32_t id, const char *s, size_t n)
+{
+    return l->klen[id] == n && memcmp(l->pool + l->koff[id], s, n) == 0;
+}
+
+uint32_t engine_lex_find(const engine_lex_t *l, const char *s, size_t n, uint64_t h)
+{
+    for (size_t i = h & l->mask;; i = (i + 1) & l->mask) {
+        if (l->hashes[i] == 0) {
+            return ENGINE_LEX_NONE;
+        }
+        if (l->hashes[i] == h && key_eq(l, l->ids[i], s, n)) {
+            return l->ids[i];
+        }
+    }
+}
+
+static void place(engine_lex_t *l, uint64_t h, uint32_t id)
+{
+    size_t i = h & l->mask;
+    while (l->hashes[i] != 0) {
+        i = (i + 1) & l->mask;
+    }
+    l->hashes[i] = h;
+    l->ids[i] = id;
+}
+
+static void rehash(engine_lex_t *l, size_t slots)
+{
+    uint64_t *old_h = l->hashes;
+    uint32_t *old_id = l->ids;
+    size_t old_slots = l->mask + 1;
+    alloc_slots(l, slots);
+    for (size_t i = 0; i < old_slots; i++) {
+        if (old_h[i] != 0 && old_id[i] < l->n) {
+            place(l, old_h[i], old_id[i]);
+        }
+    }
+    free(old_h);
+    free(old_id);
+}
+
+uint32_t engine_lex_add(engine_lex_t *l, const char *s, size_t n, uint64_t h, bool *added)
+{
+    uint32_t id = engine_lex_find(l, s, n, h);
+    if (added != NULL) {
+        *added = id == ENGINE_LEX_NONE;
+    }
+    if (id != ENGINE_LEX_NONE) {
+        return id;
+    }
+    if ((l->n + 1) * 2 > l->mask + 1) {
+        rehash(l, (l->mask + 1) * 2);
+    }
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 256;
+        l->koff = ds_xrealloc(l->koff, l->cap * sizeof *l->koff);
+        l->klen = ds_xrealloc(l->klen, l->cap * sizeof *l->klen);
+    }
+    if (l->pool_len + n + 1 > l->pool_cap) {
+        size_t cap = l->pool_cap ? l->pool_cap : 4096;
+        while (cap < l->pool_len + n + 1) {
+            cap *= 2;
+        }
+        l->pool = ds_xrealloc(l->pool, cap);
+        l->pool_cap = cap;
+    }
+    id = (uint32_t)l->n++;
+    l->koff[id] = (uint32_t)l->pool_len;
+    l->klen[id] = (uint32_t)n;
+    memcpy(l->pool + l->pool_len, s, n);
+    l->pool[l->pool_len + n] = '\0';
+    l->pool_len += n + 1;
+    place(l, h, id);
+    return id;
+}
+
+const char *engine_lex_key(const engine_lex_t *l, uint32_t id, size_t *n)
+{
+    if (n != NULL) {
+        *n = l->klen[id];
+    }
+    return l->pool + l->koff[id];
+}
+
+void engine_lex_truncate(engine_lex_t *l, size_t n)
+{
+    if (n >= l->n) {
+        return;
+    }
+    l->n = n;
+    l->pool_len = n ? l->koff[n - 1] + l->klen[n - 1] + 1 : 0;
+    rehash(l, l->mask + 1); /* drops slots whose id is now >= n */
+}

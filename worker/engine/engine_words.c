@@ -1,0 +1,101 @@
+/* engine_words.c: per-token lexical facts (engine_word_t), computed once per token
+ * and shared by language identification, tone, keywords, summary, themes and the
+ * fingerprint.
+ *
+ * Lookup folds each word token (lowercase, ASCII apostrophe) into a small stack
+ * buffer, hashes it and finds it in the vocabulary, adding unknown words to the
+ * vocabulary's dynamic part; this is one hash probe per token in the steady state.
+ * Stemming then runs once the language is known: for English the stem is cached in
+ * the vocabulary entry (Snowball runs once per distinct word per process); other
+ * languages stem through their Snowball algorithm every time.  Stopword flags on
+ * tokens follow the document's language.  The cache is bounded: past
+ * ENGINE_CACHE_MAX_WORDS dynamic words, both tables drop back to their static parts
+ * before the next document.
+ */
+#include "engine_chars.h"
+#include "engine_internal.h"
+
+#include <string.h>
+
+#define FOLD_MAX 256
+
+static void reset_cache(engine_data_t *d)
+{
+    if (d->vocab.n - d->vocab_static <= ENGINE_CACHE_MAX_WORDS &&
+        d->stems.n - d->stems_static <= ENGINE_CACHE_MAX_WORDS) {
+        return;
+    }
+    engine_lex_truncate(&d->vocab, d->vocab_static);
+    engine_lex_truncate(&d->stems, d->stems_static);
+}
+
+void engine_words_lookup(engine_t *e, engine_result_t *r)
+{
+    engine_data_t *d = e->data;
+    reset_cache(d);
+    engine_grow((void **)&e->words, &e->cap_words, r->n_toks + 1, sizeof *e->words);
+    char buf[FOLD_MAX];
+    for (size_t k = 0; k < r->n_toks; k++) {
+        const engine_tok_t *t = &r->toks[k];
+        engine_word_t *w = &e->words[k];
+        w->vocab = ENGINE_LEX_NONE;
+        w->stem = ENGINE_LEX_NONE;
+        w->hash = 0;
+        if (!(t->flags & (ENGINE_TOK_WORD | ENGINE_TOK_NUMBER))) {
+            continue;
+        }
+        size_t n = engine_fold(r->text + t->start, t->end - t->start, buf, sizeof buf);
+        if (n == 0) {
+            w->hash = engine_hash(r->text + t->start, t->end - t->start);
+            continue;
+        }
+        w->hash = engine_hash(buf, n);
+        w->vocab = engine_lex_find(&d->vocab, buf, n, w->hash);
+        if (w->vocab == ENGINE_LEX_NONE && (t->flags & ENGINE_TOK_WORD)) {
+            w->vocab = engine_vocab_add(d, buf, n);
+        }
+    }
+}
+
+/* English stem of a vocabulary word, computed once and cached in the entry. */
+static uint32_t english_stem(engine_data_t *d, uint32_t id)
+{
+    engine_vocab_t *v = &d->ventries[id];
+    if (!(v->flags & ENGINE_VF_STEMMED)) {
+        size_t n;
+        const char *w = engine_lex_key(&d->vocab, id, &n);
+        char st[FOLD_MAX];
+        size_t m = engine_stem(d, "en", w, n, st, sizeof st);
+        v = &d->ventries[id];
+        v->stem = engine_stem_add(d, st, m);
+        v->flags |= ENGINE_VF_STEMMED;
+    }
+    return v->stem;
+}
+
+void engine_words_stem(engine_t *e, engine_result_t *r)
+{
+    engine_data_t *d = e->data;
+    bool english = strcmp(r->lang, "en") == 0 || strcmp(r->lang, "unknown") == 0;
+    int li = engine_lang_index(d, english ? "en" : r->lang);
+    uint32_t stop_bit = li >= 0 ? 1u << li : 0;
+    for (size_t k = 0; k < r->n_toks; k++) {
+        engine_word_t *w = &e->words[k];
+        if (w->vocab == ENGINE_LEX_NONE) {
+            continue;
+        }
+        engine_tok_t *t = &r->toks[k];
+        if (d->ventries[w->vocab].stop & stop_bit) {
+            t->flags |= ENGINE_TOK_STOP;
+        }
+        if (english) {
+            w->stem = english_stem(d, w->vocab);
+            continue;
+        }
+        size_t n;
+        const char *key = engine_lex_key(&d->vocab, w->vocab, &n);
+        char st[FOLD_MAX];
+        size_t m = engine_stem(d, r->lang, key, n, st, sizeof st);
+        w->stem = engine_stem_add(d, st, m);
+    }
+}
