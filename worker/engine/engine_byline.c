@@ -177,6 +177,8 @@ void engine_byline(engine_result_t *r)
     }
     for (size_t i = 0; i < nl; i++) {
         if (byline(r, lines[i])) {
+            r->byline_first = (uint32_t)lines[i].first;
+            r->byline_end = (uint32_t)lines[i].end;
             return;
         }
     }

@@ -9,7 +9,7 @@
  *   early|mid|late [this|last|next] year|month              -> thirds of it
  *   earlier this week|month|year                            -> its start/publication
  *   N days|weeks|months|years ago                           -> a day, month or year
- *   last|next|this|on|since|until|by Monday ...             -> a day
+ *   last|next|this|on|since|until|by|before Monday ...      -> a day
  *   in|since|until|by|during|from|before|after|early|late May -> that month
  *   in|since|during|by|until|from|before|after|of 2004      -> a year
  *   the 1990s                                               -> 1990/1999
@@ -214,25 +214,29 @@ static size_t ago(dt_t *c, size_t k, char *out)
     return 3;
 }
 
-/* "last Monday", "on Tuesday": the nearest such day before (or after, for "next"). */
+/* "last Monday" (the one before), "next Monday" and "by|until|before Monday" (the
+ * one after), "this Monday" (in the publication's week), "on|since Monday" (the
+ * nearest, ties to the past). */
 static size_t weekday(dt_t *c, size_t k, char *out)
 {
     int wd = engine_weekday_at(c->r, k + 1);
     int shift = shift_word(c, k);
-    bool prep = is(c, k, "on") || is(c, k, "since") || is(c, k, "until") || is(c, k, "by");
-    if (wd == 0 || (shift == 2 && !prep)) {
+    bool future = is(c, k, "by") || is(c, k, "until") || is(c, k, "before");
+    bool near = is(c, k, "on") || is(c, k, "since");
+    if (wd == 0 || (shift == 2 && !future && !near)) {
         return 0;
     }
     int today = engine_weekday(c->pub);
+    int back = (today - wd + 7) % 7, ahead = (wd - today + 7) % 7;
     int64_t day;
-    if (shift == 1) {
-        day = c->pub + ((wd - today + 6) % 7 + 1);
+    if (shift == 1 || future) {
+        day = c->pub + (ahead ? ahead : 7);
     } else if (shift == 0) {
         day = monday_of(c->pub) + (wd - 1);
     } else if (shift == -1) {
-        day = c->pub - ((today - wd + 6) % 7 + 1);
+        day = c->pub - (back ? back : 7);
     } else {
-        day = c->pub - (today - wd + 7) % 7;
+        day = ahead < back ? c->pub + ahead : c->pub - back;
     }
     day_value(day, out);
     return 2;

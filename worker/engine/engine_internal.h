@@ -111,6 +111,8 @@ struct engine_result {
     /* meta */
     const char *title;
     const char *html_title;     /* <h1> or <title> of HTML input, or NULL */
+    int32_t title_sent;         /* the sentence that is the headline, or -1 */
+    uint32_t byline_first, byline_end; /* tokens of the byline line (empty when none) */
     const char *authors[ENGINE_MAX_AUTHORS];
     size_t n_authors;
     const char *published;      /* ISO 8601 or NULL */

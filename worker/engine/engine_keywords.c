@@ -1,10 +1,13 @@
 /* engine_keywords.c: scored key phrases.
  *
- * Candidates are runs of up to MAX_PHRASE_WORDS content words inside a sentence:
- * word tokens that are not stopwords (of the document's language), not split-off
- * clitics and at least two bytes long; any punctuation or stopword ends a run (so a
- * possessive "Iran’s nuclear program" yields "Iran" and "nuclear program").  Longer
- * runs contribute their words one by one.  Candidates are identified by their
+ * Candidates are runs of up to MAX_PHRASE_WORDS content words inside a sentence
+ * (engine_is_content(): not stopwords of the document's language, not split-off
+ * clitics, not inside dates or amounts); any punctuation, stopword or breaker ends a
+ * run (so a possessive "Iran’s nuclear program" yields "Iran" and "nuclear
+ * program").  Breakers are English past forms ("agreed"), reporting verbs ("told")
+ * and title abbreviations ("Gen.").  Longer runs contribute their words one by one.
+ * The byline gives none either.  The headline gives no candidates (title case would make every word a phrase) but
+ * boosts candidates sharing a stem with it by 1.5.  Candidates are identified by their
  * sequence of Snowball stems, which merges variants ("sanction", "sanctions").
  *
  * score(p) = count(p)^0.7 * sqrt(mean stem frequency of its words) *
@@ -37,11 +40,39 @@ typedef struct {
 typedef struct {
     const engine_t *e;
     engine_result_t *r;
+    engine_imap_t title;  /* stem id + 1 of headline words */
     engine_imap_t freq;   /* stem id + 1 -> count */
     engine_imap_t index;  /* phrase key -> candidate index + 1 */
     cand_t *cands;
     size_t n;
 } kw_t;
+
+/* Words that end a phrase although they are not stopwords: English past forms
+ * ("agreed", "signed"), reporting verbs and title abbreviations ("Mr.", "Gen."). */
+static bool breaker(const kw_t *k, size_t i)
+{
+    static const char *const VERBS[] = {"said", "says", "told", "tells", "added", "asked",
+                                        "according", "reported", "reports", "announced"};
+    const engine_result_t *r = k->r;
+    const engine_tok_t *t = &r->toks[i];
+    const char *p = r->text + t->start;
+    size_t n = t->end - t->start;
+    if (t->flags & ENGINE_TOK_ABBREV) {
+        return memchr(p, '.', n - 1) == NULL; /* "U.S." stays, "Gen." breaks */
+    }
+    if (!r->english || (t->flags & ENGINE_TOK_CAP)) {
+        return false;
+    }
+    if (n >= 5 && p[n - 2] == 'e' && p[n - 1] == 'd' && (p[n - 3] != 'e' || n >= 6)) {
+        return true;
+    }
+    for (size_t v = 0; v < sizeof VERBS / sizeof VERBS[0]; v++) {
+        if (strlen(VERBS[v]) == n && memcmp(VERBS[v], p, n) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
 
 static uint64_t phrase_key(const kw_t *k, const uint32_t *toks, size_t n)
 {
@@ -99,7 +130,14 @@ static void gather(kw_t *k)
     for (size_t i = 0; i < r->n_toks; i++) {
         const engine_tok_t *t = &r->toks[i];
         const engine_word_t *w = &k->e->words[i];
-        bool c = engine_is_content(w, t);
+        bool in_title = (int32_t)t->sent == r->title_sent;
+        bool in_byline = i >= r->byline_first && i < r->byline_end;
+        bool c = engine_is_content(w, t) && !breaker(k, i) && !in_byline;
+        if (c && in_title) {
+            int added;
+            engine_imap_put(&k->title, (uint64_t)w->stem + 1, 1, &added);
+            c = false;
+        }
         if (!c || (n > 0 && (t->flags & ENGINE_TOK_SENT_START)) || n == 64) {
             flush_run(k, run, n);
             n = 0;
@@ -119,7 +157,7 @@ static double mean_freq(const kw_t *k, const cand_t *c)
     size_t words = 0;
     for (uint32_t i = c->first_tok; words < c->len; i++) {
         const engine_tok_t *t = &k->r->toks[i];
-        if (!engine_is_content(&k->e->words[i], t)) {
+        if (!engine_is_content(&k->e->words[i], t) || breaker(k, i)) {
             continue;
         }
         uint32_t *f = engine_imap_get(&k->freq, (uint64_t)k->e->words[i].stem + 1);
@@ -127,6 +165,18 @@ static double mean_freq(const kw_t *k, const cand_t *c)
         words++;
     }
     return sum / (double)c->len;
+}
+
+/* Whether a word of the candidate's first occurrence is also in the headline. */
+static bool in_title(const kw_t *k, const cand_t *c)
+{
+    for (uint32_t i = c->first_tok; i < c->first_tok + c->ntok; i++) {
+        uint32_t st = k->e->words[i].stem;
+        if (st != ENGINE_LEX_NONE && engine_imap_get(&k->title, (uint64_t)st + 1) != NULL) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static int cmp_cand(const void *a, const void *b)
@@ -147,6 +197,9 @@ static void score_all(kw_t *k)
         c->score = pow(c->count, 0.7) * sqrt(mean_freq(k, c)) * (1.0 + 0.5 * (c->len - 1));
         if (c->first_sent <= early) {
             c->score *= 1.2;
+        }
+        if (in_title(k, c)) {
+            c->score *= 1.5;
         }
         const engine_tok_t *a = &r->toks[c->best_tok];
         const engine_tok_t *z = &r->toks[c->best_tok + c->ntok - 1];
@@ -174,7 +227,8 @@ void engine_keywords(const engine_t *e, engine_result_t *r)
     if (r->words == 0) {
         return;
     }
-    kw_t k = {e, r, {0}, {0}, NULL, 0};
+    kw_t k = {e, r, {0}, {0}, {0}, NULL, 0};
+    engine_imap_init(&k.title, &r->arena, r->n_toks);
     engine_imap_init(&k.freq, &r->arena, r->n_toks);
     engine_imap_init(&k.index, &r->arena, r->n_toks);
     k.cands = engine_arena_alloc(&r->arena, sizeof *k.cands * (r->n_toks + 1));

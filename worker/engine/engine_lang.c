@@ -53,7 +53,7 @@ void engine_lang_free(engine_data_t *d)
 
 static double damp(size_t words)
 {
-    return words >= 60 ? 1.0 : (double)(words > 0 ? words : 1) / 60.0;
+    return words >= 30 ? 1.0 : (double)(words > 0 ? words : 1) / 30.0;
 }
 
 /* Stopword vote over the first words; returns the leader's bit index or -1. */

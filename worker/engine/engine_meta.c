@@ -63,21 +63,31 @@ static bool looks_like_headline(const engine_result_t *r, size_t first, size_t n
     return true;
 }
 
+/* The sentence that repeats the title (a headline line), or -1. */
+static int32_t title_sentence(const engine_result_t *r)
+{
+    size_t n = strlen(r->title);
+    for (size_t i = 0; i < r->n_sents && i < 2 && n > 0; i++) {
+        const engine_sent_t *s = &r->sents[i];
+        if (s->end - s->start == n && memcmp(r->text + s->start, r->title, n) == 0) {
+            return (int32_t)i;
+        }
+    }
+    return -1;
+}
+
 void engine_meta(const engine_t *e, engine_result_t *r)
 {
     (void)e;
     engine_byline(r);
-    if (r->in.title != NULL && r->in.title[0] != '\0') {
-        r->title = r->in.title;
-        return;
-    }
-    if (r->html_title != NULL) {
-        r->title = r->html_title;
-        return;
-    }
     size_t s, t, next;
     r->title = "";
-    if (first_line(r, &s, &t, &next) && looks_like_headline(r, 0, next)) {
+    if (r->in.title != NULL && r->in.title[0] != '\0') {
+        r->title = r->in.title;
+    } else if (r->html_title != NULL) {
+        r->title = r->html_title;
+    } else if (first_line(r, &s, &t, &next) && looks_like_headline(r, 0, next)) {
         r->title = engine_arena_strndup(&r->arena, r->text + s, t - s);
     }
+    r->title_sent = title_sentence(r);
 }

@@ -81,9 +81,36 @@ static int64_t parse_time(const char *s)
     return ((int64_t)h * 3600 + mi * 60 + sec - (int64_t)off * 60) * 1000;
 }
 
-/* The given published string through the tokenizer and engine_date_at(). */
+/* ISO 8601 "YYYY-MM-DD[THH:MM[:SS][.fff][Z|+HH:MM]]" (also with a space for T). */
+static bool parse_iso(engine_result_t *r, const char *s)
+{
+    int y, m, d, n = 0;
+    if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || m < 1 || m > 12 || d < 1 ||
+        d > engine_days_in_month(y, m)) {
+        return false;
+    }
+    if (s[10] == '\0') {
+        set_published(r, y, m, d, 0, false);
+        return true;
+    }
+    if (s[10] != 'T' && s[10] != ' ') {
+        return false;
+    }
+    int64_t t = parse_time(s + 11);
+    if (t < 0) {
+        return false;
+    }
+    set_published(r, y, m, d, t, true);
+    return true;
+}
+
+/* The given published string: ISO 8601, else through the tokenizer and
+ * engine_date_at(). */
 static bool parse_given(engine_result_t *r, const char *s)
 {
+    if (parse_iso(r, s)) {
+        return true;
+    }
     engine_result_t tmp;
     memset(&tmp, 0, sizeof tmp);
     tmp.text = (char *)s;
@@ -147,7 +174,8 @@ static bool dateline_at(engine_result_t *r, size_t k, engine_dmatch_t *m)
     size_t j = k;
     bool upper = true;
     while (j < r->n_toks && j - k < DATELINE_MAX_PLACE && (r->toks[j].flags & ENGINE_TOK_CAP) &&
-           (r->toks[j].flags & ENGINE_TOK_WORD) && engine_month_at(r, j) == 0) {
+           (r->toks[j].flags & ENGINE_TOK_WORD) && engine_month_at(r, j) == 0 &&
+           (j == k || !(r->toks[j].flags & ENGINE_TOK_LINE_START))) {
         upper = upper && (r->toks[j].flags & ENGINE_TOK_UPPER);
         j++;
     }

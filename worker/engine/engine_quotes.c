@@ -148,8 +148,13 @@ static void add_quote(engine_result_t *r, size_t o, size_t c, const char *speake
 {
     engine_grow((void **)&r->quotes, &r->cap_quotes, r->n_quotes + 1, sizeof *r->quotes);
     engine_quote_t *q = &r->quotes[r->n_quotes++];
+    size_t last = c - 1;
+    while (last > o + 1 && (r->toks[last].flags & ENGINE_TOK_PUNCT) &&
+           strchr(",;:", r->text[r->toks[last].start]) != NULL) {
+        last--; /* the comma before the closing mark belongs to the sentence */
+    }
     q->start = r->toks[o + 1].start;
-    q->end = r->toks[c - 1].end;
+    q->end = r->toks[last].end;
     q->speaker = speaker;
 }
 

@@ -56,12 +56,6 @@ static uint32_t sentence_stems(const engine_t *e, const engine_result_t *r,
     return u;
 }
 
-static bool is_headline(const engine_result_t *r, const engine_sent_t *s)
-{
-    size_t n = s->end - s->start;
-    return r->title && strlen(r->title) == n && memcmp(r->title, r->text + s->start, n) == 0;
-}
-
 static uint32_t overlap(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb)
 {
     uint32_t i = 0, j = 0, o = 0;
@@ -151,7 +145,7 @@ void engine_summarize(const engine_t *e, engine_result_t *r)
         const engine_sent_t *s = &r->sents[i];
         uint32_t words;
         uint32_t k = sentence_stems(e, r, s, stems + used, &words);
-        if (words < MIN_WORDS || k < 2 || is_headline(r, s)) {
+        if (words < MIN_WORDS || k < 2 || (int32_t)i == r->title_sent) {
             continue;
         }
         nodes[n] = (node_t){(uint32_t)i, (uint32_t)used, k, 0};

@@ -22,7 +22,7 @@
 #define THEME_MAX_CODES 64
 #define PHRASE_MAX_WORDS 6
 #define THEME_MIN_HITS 2
-#define SHORT_TEXT_WORDS 200
+#define SHORT_TEXT_WORDS 80
 
 typedef struct {
     uint32_t stem;
