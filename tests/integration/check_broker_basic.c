@@ -1,0 +1,368 @@
+/* check_broker_basic.c: the broker of the walking skeleton, against the real binary
+ * and a raw RFC 7 client: MDP framing, dossier.submit's replies for valid and every
+ * kind of invalid body, unknown services, mmi.service (RFC 8), dispatch to a worker
+ * and the synchronous dossier.analyze path.  After every bad input the broker must
+ * still answer the next good one.
+ */
+#include "broker_testkit.h"
+
+#define HB "100"
+
+static bk_broker_t B;
+
+static void start(const char *const *extra)
+{
+    memset(&B, 0, sizeof B);
+    bk_broker_start(&B, extra);
+}
+
+static void teardown(void) { bk_broker_cleanup(&B); }
+
+/* Submits a good document and expects `accepted`: the broker is still serving. */
+static void still_serving(void)
+{
+    static int n;
+    char id[64];
+    snprintf(id, sizeof id, "alive-%d-%d", (int)getpid(), n++);
+    ds_buf_t r = DS_BUF_INIT;
+    bk_submit(B.endpoint, id, "Still here.", &r);
+    ck_assert_str_eq(bk_field(&r, "status"), "accepted");
+    ds_buf_free(&r);
+}
+
+static void expect_rejected(const ds_buf_t *body, const char *code, const char *needle)
+{
+    ds_buf_t r = DS_BUF_INIT;
+    ck_assert_int_eq(bk_call(B.endpoint, DS_SVC_SUBMIT, body, &r, 10000), 0);
+    ck_assert_str_eq(bk_field(&r, "status"), "rejected");
+    ck_assert_str_eq(bk_field(&r, "code"), code);
+    if (needle) {
+        ck_assert_msg(strstr(bk_field(&r, "error"), needle) != NULL, "error '%s' does not mention '%s'",
+                      bk_field(&r, "error"), needle);
+    }
+    ds_buf_free(&r);
+    still_serving();
+}
+
+START_TEST(test_submit_with_id_is_accepted)
+{
+    start(NULL);
+    ds_buf_t r = DS_BUF_INIT;
+    bk_submit(B.endpoint, "doc-1", "Tehran and Washington talked.", &r);
+    ck_assert_str_eq(bk_field(&r, "status"), "accepted");
+    ck_assert_str_eq(bk_field(&r, "id"), "doc-1");
+    ds_buf_free(&r);
+}
+END_TEST
+
+START_TEST(test_submit_without_id_gets_a_time_ordered_id)
+{
+    start(NULL);
+    ds_buf_t r = DS_BUF_INIT;
+    bk_submit(B.endpoint, NULL, "First.", &r);
+    ck_assert_str_eq(bk_field(&r, "status"), "accepted");
+    char first[64];
+    snprintf(first, sizeof first, "%s", bk_field(&r, "id"));
+    ck_assert_uint_eq(strlen(first), 26);
+    bk_submit(B.endpoint, NULL, "Second.", &r);
+    ck_assert_str_eq(bk_field(&r, "status"), "accepted");
+    ck_assert_msg(strcmp(first, bk_field(&r, "id")) < 0, "ids not increasing: %s then %s", first, bk_field(&r, "id"));
+    ds_buf_free(&r);
+}
+END_TEST
+
+START_TEST(test_text_not_a_string_is_rejected_naming_the_field)
+{
+    start(NULL);
+    ds_buf_t body = DS_BUF_INIT;
+    ds_pack_t pk;
+    ds_pack_init(&pk, &body);
+    ds_pack_map(&pk, 2);
+    ds_pack_kv_str(&pk, "id", "bad-1");
+    ds_pack_kv_int(&pk, "text", 42);
+    ds_buf_t r = DS_BUF_INIT;
+    ck_assert_int_eq(bk_call(B.endpoint, DS_SVC_SUBMIT, &body, &r, 10000), 0);
+    ck_assert_str_eq(bk_field(&r, "status"), "rejected");
+    ck_assert_str_eq(bk_field(&r, "id"), "bad-1");
+    ck_assert_str_eq(bk_field(&r, "code"), "bad_field");
+    ck_assert_ptr_nonnull(strstr(bk_field(&r, "error"), "text"));
+    ds_buf_free(&r);
+    ds_buf_free(&body);
+    still_serving();
+}
+END_TEST
+
+START_TEST(test_body_not_msgpack_is_rejected)
+{
+    start(NULL);
+    ds_buf_t body = DS_BUF_INIT;
+    ds_buf_append(&body, "\xc1\x00garbage", 9);
+    expect_rejected(&body, "bad_msgpack", NULL);
+    /* a length header claiming far more than the frame holds */
+    ds_buf_reset(&body);
+    ds_buf_append(&body, "\xdd\x02\xfa\xf0\x80", 5);
+    expect_rejected(&body, "bad_msgpack", NULL);
+    ds_buf_free(&body);
+}
+END_TEST
+
+START_TEST(test_body_not_a_map_is_rejected)
+{
+    start(NULL);
+    ds_buf_t body = DS_BUF_INIT;
+    ds_buf_append(&body, "\x92\x01\x02", 3);
+    expect_rejected(&body, "not_a_map", NULL);
+    ds_buf_free(&body);
+}
+END_TEST
+
+START_TEST(test_missing_text_is_rejected)
+{
+    start(NULL);
+    ds_buf_t body = DS_BUF_INIT;
+    ds_pack_t pk;
+    ds_pack_init(&pk, &body);
+    ds_pack_map(&pk, 1);
+    ds_pack_kv_str(&pk, "id", "no-text");
+    expect_rejected(&body, "bad_field", "text");
+    ds_buf_free(&body);
+}
+END_TEST
+
+START_TEST(test_invalid_utf8_is_rejected_with_offset)
+{
+    start(NULL);
+    ds_buf_t body = DS_BUF_INIT;
+    ds_pack_t pk;
+    ds_pack_init(&pk, &body);
+    ds_pack_map(&pk, 1);
+    ds_pack_kv_strn(&pk, "text", "ok \xff\xfe bad", 10);
+    expect_rejected(&body, "bad_utf8", "at byte");
+    ds_buf_free(&body);
+}
+END_TEST
+
+START_TEST(test_empty_and_blank_text_are_rejected)
+{
+    start(NULL);
+    ds_buf_t body = DS_BUF_INIT;
+    bk_doc(&body, "empty", "");
+    expect_rejected(&body, "empty_text", "text");
+    ds_buf_reset(&body);
+    bk_doc(&body, "blank", " \n\t ");
+    expect_rejected(&body, "empty_text", "text");
+    ds_buf_free(&body);
+}
+END_TEST
+
+START_TEST(test_oversized_text_is_rejected_and_huge_frames_dropped)
+{
+    const char *flags[] = {"--max-doc-bytes", "1000", NULL};
+    start(flags);
+    char *text = ds_xmalloc(1002);
+    memset(text, 'a', 1001);
+    text[1001] = '\0';
+    ds_buf_t body = DS_BUF_INIT;
+    bk_doc(&body, "big", text);
+    expect_rejected(&body, "too_large", "1000");
+    text[1000] = '\0';
+    ds_buf_reset(&body);
+    bk_doc(&body, "just-fits", text);
+    ds_buf_t r = DS_BUF_INIT;
+    ck_assert_int_eq(bk_call(B.endpoint, DS_SVC_SUBMIT, &body, &r, 10000), 0);
+    ck_assert_str_eq(bk_field(&r, "status"), "accepted");
+    /* past ZMQ_MAXMSGSIZE the connection is dropped: no reply, and no harm */
+    char *huge = ds_xcalloc(1, 4 << 20);
+    memset(huge, 'b', (4 << 20) - 1);
+    ds_buf_reset(&body);
+    bk_doc(&body, "huge", huge);
+    ck_assert_int_ne(bk_call(B.endpoint, DS_SVC_SUBMIT, &body, &r, 1000), 0);
+    still_serving();
+    free(huge);
+    free(text);
+    ds_buf_free(&r);
+    ds_buf_free(&body);
+}
+END_TEST
+
+START_TEST(test_unknown_service_is_answered_at_once)
+{
+    start(NULL);
+    ds_buf_t body = DS_BUF_INIT, r = DS_BUF_INIT;
+    bk_doc(&body, "x", "y");
+    ck_assert_int_eq(bk_call(B.endpoint, "no.such.service", &body, &r, 10000), 0);
+    ck_assert_str_eq(bk_field(&r, "status"), "rejected");
+    ck_assert_str_eq(bk_field(&r, "code"), "unknown_service");
+    /* dossier.analyze before any worker offered it is unknown too */
+    ck_assert_int_eq(bk_call(B.endpoint, DS_SVC_ANALYZE, &body, &r, 10000), 0);
+    ck_assert_str_eq(bk_field(&r, "code"), "unknown_service");
+    ds_buf_free(&r);
+    ds_buf_free(&body);
+    still_serving();
+}
+END_TEST
+
+START_TEST(test_wrong_header_is_dropped_and_wrong_frame_count_rejected)
+{
+    start(NULL);
+    ds_buf_t out = DS_BUF_INIT;
+    /* not MDP at all: dropped, no reply */
+    const void *f1[] = {"", "MDPX01", DS_SVC_SUBMIT, "\x80"};
+    const size_t l1[] = {0, 6, strlen(DS_SVC_SUBMIT), 1};
+    ck_assert_int_eq(ds_test_raw_request(B.endpoint, f1, l1, 4, &out, 500), 0);
+    /* no empty delimiter */
+    const void *f2[] = {"MDPC01", DS_SVC_SUBMIT, "\x80"};
+    const size_t l2[] = {6, strlen(DS_SVC_SUBMIT), 1};
+    ck_assert_int_eq(ds_test_raw_request(B.endpoint, f2, l2, 3, &out, 500), 0);
+    /* a body in two frames: answered rejected bad_frame */
+    const void *f3[] = {"", "MDPC01", DS_SVC_SUBMIT, "\x80", "\x80"};
+    const size_t l3[] = {0, 6, strlen(DS_SVC_SUBMIT), 1, 1};
+    ck_assert_int_eq(ds_test_raw_request(B.endpoint, f3, l3, 5, &out, 5000), 4);
+    ck_assert_ptr_nonnull(memmem(out.data, out.len, "bad_frame", 9));
+    /* no body at all */
+    ds_buf_reset(&out);
+    ck_assert_int_eq(ds_test_raw_request(B.endpoint, f3, l3, 3, &out, 5000), 4);
+    ck_assert_ptr_nonnull(memmem(out.data, out.len, "bad_frame", 9));
+    /* a lone frame; a worker command that does not exist */
+    ck_assert_int_eq(ds_test_raw_request(B.endpoint, f1, l1, 1, &out, 300), 0);
+    const void *f4[] = {"", "MDPW01", "\x09"};
+    const size_t l4[] = {0, 6, 1};
+    ds_buf_reset(&out);
+    ck_assert_int_eq(ds_test_raw_request(B.endpoint, f4, l4, 3, &out, 5000), 3); /* DISCONNECT */
+    ck_assert_uint_eq((uint8_t)out.data[out.len - 1], MDPW_DISCONNECT);
+    ds_buf_free(&out);
+    still_serving();
+    ck_assert_int_gt(bk_stat(B.endpoint, "malformed"), 3);
+}
+END_TEST
+
+static void mmi(const char *service, const char *expect)
+{
+    ds_buf_t body = DS_BUF_INIT, r = DS_BUF_INIT;
+    ds_buf_puts(&body, service);
+    ck_assert_int_eq(bk_call(B.endpoint, DS_SVC_MMI, &body, &r, 10000), 0);
+    ck_assert_str_eq(ds_buf_str(&r), expect);
+    ds_buf_free(&r);
+    ds_buf_free(&body);
+}
+
+static bool worker_registered(void *arg)
+{
+    (void)arg;
+    ds_buf_t body = DS_BUF_INIT, r = DS_BUF_INIT;
+    ds_buf_puts(&body, DS_SVC_ANALYZE);
+    bool ok = bk_call(B.endpoint, DS_SVC_MMI, &body, &r, 2000) == 0 && strcmp(ds_buf_str(&r), "200") == 0;
+    ds_buf_free(&r);
+    ds_buf_free(&body);
+    return ok;
+}
+
+START_TEST(test_mmi_service_answers_200_404_501)
+{
+    start(NULL);
+    mmi(DS_SVC_SUBMIT, "200");
+    mmi(DS_SVC_ANALYZE, "404");
+    mmi("nobody.serves.this", "404");
+    ds_buf_t body = DS_BUF_INIT, r = DS_BUF_INIT;
+    ds_buf_puts(&body, "x");
+    ck_assert_int_eq(bk_call(B.endpoint, "mmi.nothing", &body, &r, 10000), 0);
+    ck_assert_str_eq(ds_buf_str(&r), "501");
+    char record[600];
+    snprintf(record, sizeof record, "%s/record", B.dir);
+    pid_t w = bk_worker_spawn(B.endpoint, "done", record, 100);
+    ck_assert(ds_test_eventually(worker_registered, NULL, 10000));
+    ds_test_stop(w, SIGKILL, 5000);
+    ds_buf_free(&r);
+    ds_buf_free(&body);
+}
+END_TEST
+
+typedef struct {
+    const char *record, *what, *id;
+    int n;
+} seen_t;
+
+static bool seen(void *arg)
+{
+    seen_t *s = arg;
+    return bk_count(s->record, s->what, s->id) >= s->n;
+}
+
+START_TEST(test_submitted_document_reaches_a_worker_and_is_done)
+{
+    const char *flags[] = {"--heartbeat-ms", HB, NULL};
+    start(flags);
+    char record[600];
+    snprintf(record, sizeof record, "%s/record", B.dir);
+    pid_t w = bk_worker_spawn(B.endpoint, "done", record, 100);
+    ds_buf_t r = DS_BUF_INIT;
+    bk_submit(B.endpoint, "e2e-1", "Iran and the United States held talks in Baghdad.", &r);
+    ck_assert_str_eq(bk_field(&r, "status"), "accepted");
+    seen_t s = {record, "done", "e2e-1", 1};
+    ck_assert(ds_test_eventually(seen, &s, 10000));
+    ck_assert_str_eq(bk_status(B.endpoint, "e2e-1", &r), "done");
+    ck_assert_int_eq(bk_count(record, "got", "e2e-1"), 1);
+    ds_test_stop(w, SIGKILL, 5000);
+    ds_buf_free(&r);
+}
+END_TEST
+
+START_TEST(test_analyze_is_routed_synchronously_to_a_worker)
+{
+    const char *flags[] = {"--heartbeat-ms", HB, "--request-timeout-ms", "500", NULL};
+    start(flags);
+    char record[600];
+    snprintf(record, sizeof record, "%s/record", B.dir);
+    pid_t w = bk_worker_spawn(B.endpoint, "done", record, 100);
+    ck_assert(ds_test_eventually(worker_registered, NULL, 10000));
+    ds_buf_t body = DS_BUF_INIT, r = DS_BUF_INIT;
+    bk_doc(&body, "sync-1", "A direct request.");
+    ck_assert_int_eq(bk_call(B.endpoint, DS_SVC_ANALYZE, &body, &r, 10000), 0);
+    ck_assert_str_eq(bk_field(&r, "status"), "done");
+    ck_assert_str_eq(bk_field(&r, "id"), "sync-1");
+    ck_assert_int_eq(bk_count(record, "done", "sync-1"), 1);
+    /* with no worker left, a request for the known service waits, then times out */
+    ds_test_stop(w, SIGKILL, 5000);
+    ck_assert_int_eq(bk_call(B.endpoint, DS_SVC_ANALYZE, &body, &r, 10000), 0);
+    ck_assert_str_eq(bk_field(&r, "status"), "failed");
+    ck_assert_str_eq(bk_field(&r, "code"), "timeout");
+    ds_buf_free(&r);
+    ds_buf_free(&body);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("broker_basic");
+    TCase *tc = tcase_create("mdp");
+    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_submit_with_id_is_accepted);
+    tcase_add_test(tc, test_submit_without_id_gets_a_time_ordered_id);
+    tcase_add_test(tc, test_text_not_a_string_is_rejected_naming_the_field);
+    tcase_add_test(tc, test_body_not_msgpack_is_rejected);
+    tcase_add_test(tc, test_body_not_a_map_is_rejected);
+    tcase_add_test(tc, test_missing_text_is_rejected);
+    tcase_add_test(tc, test_invalid_utf8_is_rejected_with_offset);
+    tcase_add_test(tc, test_empty_and_blank_text_are_rejected);
+    tcase_add_test(tc, test_oversized_text_is_rejected_and_huge_frames_dropped);
+    tcase_add_test(tc, test_unknown_service_is_answered_at_once);
+    tcase_add_test(tc, test_wrong_header_is_dropped_and_wrong_frame_count_rejected);
+    tcase_add_test(tc, test_mmi_service_answers_200_404_501);
+    tcase_add_test(tc, test_submitted_document_reaches_a_worker_and_is_done);
+    tcase_add_test(tc, test_analyze_is_routed_synchronously_to_a_worker);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "--bk-worker") == 0) {
+        return bk_worker_main(argc, argv);
+    }
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
