@@ -222,7 +222,7 @@ static bool iso_at(const engine_result_t *r, size_t k, engine_dmatch_t *m)
         !valid(y, mo, d)) {
         return false;
     }
-    *m = (engine_dmatch_t){y, mo, d, k + 1};
+    *m = (engine_dmatch_t){y, mo, d, k, k + 1};
     return true;
 }
 
@@ -239,11 +239,11 @@ static bool month_first(const engine_result_t *r, size_t k, int dy, engine_dmatc
         size_t y_at = j + 1 + punct_is(r, j + 1, ',');
         int y = year_at(r, y_at);
         if (y > 0 && valid(y, mo, d)) {
-            *m = (engine_dmatch_t){y, mo, d, y_at + 1};
+            *m = (engine_dmatch_t){y, mo, d, k, y_at + 1};
             return true;
         }
         if (dy > 0 && valid(dy, mo, d)) {
-            *m = (engine_dmatch_t){dy, mo, d, j + 1};
+            *m = (engine_dmatch_t){dy, mo, d, k, j + 1};
             return true;
         }
         return false;
@@ -251,7 +251,7 @@ static bool month_first(const engine_result_t *r, size_t k, int dy, engine_dmatc
     j += punct_is(r, j, ',');
     int y = year_at(r, j);
     if (y > 0) {
-        *m = (engine_dmatch_t){y, mo, 0, j + 1};
+        *m = (engine_dmatch_t){y, mo, 0, k, j + 1};
         return true;
     }
     return false;
@@ -274,11 +274,11 @@ static bool day_first(const engine_result_t *r, size_t k, int dy, engine_dmatch_
     y_at += word_is(r, y_at, "de") + punct_is(r, y_at, ',');
     int y = year_at(r, y_at);
     if (y > 0 && valid(y, mo, d)) {
-        *m = (engine_dmatch_t){y, mo, d, y_at + 1};
+        *m = (engine_dmatch_t){y, mo, d, k, y_at + 1};
         return true;
     }
     if (dy > 0 && valid(dy, mo, d)) {
-        *m = (engine_dmatch_t){dy, mo, d, j + 1};
+        *m = (engine_dmatch_t){dy, mo, d, k, j + 1};
         return true;
     }
     return false;

@@ -15,6 +15,7 @@
 
 typedef struct {
     int y, m, d;    /* d == 0: month precision; m == 0: year precision */
+    size_t first;   /* index of its first token (set by callers that need it) */
     size_t end;     /* index of the token after the expression */
 } engine_dmatch_t;
 

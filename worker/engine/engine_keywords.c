@@ -10,6 +10,7 @@
  * boosts candidates sharing a stem with it by 1.5.  Candidates are identified by their
  * sequence of Snowball stems, which merges variants ("sanction", "sanctions").
  *
+ * A single word's count is every mention of its stem, also inside longer phrases.
  * score(p) = count(p)^0.7 * sqrt(mean stem frequency of its words) *
  * (1 + 0.5 (len - 1)), times 1.2 when it first occurs in the first fifth of the
  * text, normalised so the best is 1: frequent words count, but sublinearly, so a
@@ -194,6 +195,9 @@ static void score_all(kw_t *k)
     size_t early = r->n_sents / 5;
     for (size_t i = 0; i < k->n; i++) {
         cand_t *c = &k->cands[i];
+        if (c->len == 1) {
+            c->count = (uint32_t)mean_freq(k, c); /* every mention of the word, in any phrase */
+        }
         c->score = pow(c->count, 0.7) * sqrt(mean_freq(k, c)) * (1.0 + 0.5 * (c->len - 1));
         if (c->first_sent <= early) {
             c->score *= 1.2;

@@ -3,9 +3,8 @@
  * A date given at submit wins: ISO 8601 dates and date-times (normalised to UTC,
  * "2008-02-22T09:30:00Z"), or any format engine_date_at() reads ("May 01, 2007",
  * "Fri, 22 Feb 2008 09:30:00 +0100", "22 février 2008") with an optional time and
- * zone.  Otherwise the first full date in the document's head (the lines before the
- * first real sentence, and the start of that sentence, where datelines live) is the
- * publication date.  published_raw keeps the text the date came from.
+ * zone.  Otherwise the first full date in the document's head (the short lines
+ * before the first real sentence) or in the dateline is the publication date.  published_raw keeps the text the date came from.
  *
  * A dateline opens the body: a place in capitals (or capitalised and followed by a
  * date), an optional date or "(Agency)", then a dash: "VIENNA, Feb. 22, 2008 —",
@@ -21,7 +20,6 @@
 #include <string.h>
 
 #define HEAD_SENT_WORDS 12 /* the first sentence this long starts the body */
-#define HEAD_EXTRA_TOKENS 16
 #define DATELINE_MAX_PLACE 4
 
 static void set_published(engine_result_t *r, int y, int m, int d, int64_t ms_of_day,
@@ -130,13 +128,15 @@ static bool parse_given(engine_result_t *r, const char *s)
     return ok;
 }
 
+/* The head: the short lines before the first real sentence, where a publication
+ * date stands on a line of its own.  Returns the first token of the body (whose
+ * start may hold a dateline). */
 static size_t head_end(const engine_result_t *r)
 {
     for (size_t i = 0; i < r->n_sents; i++) {
         const engine_sent_t *s = &r->sents[i];
         if (s->tok_end - s->tok_first >= HEAD_SENT_WORDS) {
-            size_t end = s->tok_first + HEAD_EXTRA_TOKENS;
-            return end < r->n_toks ? end : r->n_toks;
+            return s->tok_first;
         }
     }
     return r->n_toks < 64 ? r->n_toks : 64;
@@ -187,6 +187,7 @@ static bool dateline_at(engine_result_t *r, size_t k, engine_dmatch_t *m)
     m->d = 0;
     if (j < r->n_toks && r->text[r->toks[j].start] == ',') {
         dated = engine_date_at(r, j + 1, 0, m) && m->d > 0;
+        m->first = j + 1;
         j = dated ? m->end : j + 1;
     } else if (j + 2 < r->n_toks && r->text[r->toks[j].start] == '(' &&
                r->text[r->toks[j + 2].start] == ')') {
@@ -209,13 +210,16 @@ void engine_published(engine_result_t *r)
         }
     }
     size_t end = head_end(r);
-    for (size_t k = 0; k < end; k++) {
+    for (size_t k = 0; k <= end && k < r->n_toks; k++) {
         engine_dmatch_t m;
-        if ((r->toks[k].flags & ENGINE_TOK_PARA_START) && r->dateline == NULL) {
-            (void)dateline_at(r, k, &m);
+        bool dated = (r->toks[k].flags & ENGINE_TOK_PARA_START) && r->dateline == NULL &&
+                     dateline_at(r, k, &m) && m.d > 0;
+        if (!dated && k < end && engine_date_at(r, k, 0, &m) && m.d > 0) {
+            m.first = k;
+            dated = true;
         }
-        if (r->published == NULL && given == NULL && engine_date_at(r, k, 0, &m) && m.d > 0) {
-            const engine_tok_t *a = &r->toks[k], *z = &r->toks[m.end - 1];
+        if (dated && r->published == NULL && given == NULL) {
+            const engine_tok_t *a = &r->toks[m.first], *z = &r->toks[m.end - 1];
             r->published_raw = engine_arena_strndup(&r->arena, r->text + a->start, z->end - a->start);
             set_published(r, m.y, m.m, m.d, 0, false);
         }
