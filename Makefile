@@ -187,3 +187,13 @@ lint:
 
 clean:
 	rm -rf build bin
+
+# `make eval`: the entity stage's P/R/F1 per type on the GMB held-out slice and on re3d,
+# and its throughput (tools/eval.sh; the corpora live in ../shared/data/ner).
+eval: $(BIN)/tools/ner_eval
+	@bash tools/eval.sh $(abspath $(BIN))
+
+# `make ner-model`: retrains data/ner/model.bin and data/ner/lexicon.tsv (tools/train.sh).
+.PHONY: ner-model
+ner-model: $(BIN)/tools/ner_train
+	@bash tools/train.sh $(abspath $(BIN))

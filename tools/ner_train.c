@@ -134,6 +134,19 @@ static void count_sentence(const ner_corpus_t *c, size_t s, counter_t *cts, ds_b
     }
 }
 
+/* An "organisation" whose first word is a given name and last word a surname is a
+ * mislabelled person (GMB has some). */
+static int person_like(counter_t *cts, const char *phrase)
+{
+    const char *sp = strchr(phrase, ' '), *last = strrchr(phrase, ' ');
+    if (!sp) {
+        return 0;
+    }
+    const uint32_t *g = ner_map_get(&cts[0].map, ner_phrase_key(phrase, (size_t)(sp - phrase)));
+    const uint32_t *s = ner_map_get(&cts[1].map, ner_phrase_key(last + 1, strlen(last + 1)));
+    return g && s && cts[0].count[*g - 1] >= 2 && cts[1].count[*s - 1] >= 2;
+}
+
 static int usually_lower(counter_t *words, const char *w)
 {
     const uint32_t *v = ner_map_get(&words->map, ner_phrase_key(w, strlen(w)));
@@ -167,11 +180,15 @@ static int write_lexicon(const ner_corpus_t *c, size_t nsent, size_t skip_from, 
             const char *w = cts[k].text[i];
             int keep = k == 3 ? cts[k].count[i] >= 5 && cts[k].other[i] * 10 >= cts[k].count[i] * 9
                               : cts[k].count[i] >= (k == 2 ? 3u : 2u) && (w[0] < 'a' || w[0] > 'z') &&
-                                    (k == 2 || !usually_lower(&cts[3], w));
+                                    (k == 2 ? !person_like(cts, w) : !usually_lower(&cts[3], w));
             if (keep) {
                 fprintf(f, "%s\t%s\n", cls[k], w);
                 kept[k]++;
             }
+        }
+    }
+    for (int k = 0; k < 4; k++) {
+        for (size_t i = 0; i < cts[k].n; i++) {
             free(cts[k].text[i]);
         }
         free(cts[k].text), free(cts[k].count), free(cts[k].other);
@@ -298,8 +315,11 @@ typedef struct {
 static void decode(const float *w, const float *trans, const inst_t *in, size_t s, decode_t *d)
 {
     size_t n = in->tok[s + 1] - in->tok[s];
+    float masked[(L + 1) * L];
+    memcpy(masked, trans, sizeof masked);
+    ner_trans_mask(masked);
     emissions(w, in, s, d->emit);
-    ner_viterbi(d->emit, trans, n, d->pred, d->score, d->back);
+    ner_viterbi(d->emit, masked, n, d->pred, d->score, d->back);
 }
 
 static void average(const model_t *m, float *w, float *trans)
@@ -423,6 +443,37 @@ static void report_dev(const float *w, const float *t, const inst_t *dev)
     free(d.emit), free(d.score), free(d.back), free(d.pred);
 }
 
+/* Dev F1 and surviving features for a few pruning thresholds (to choose --prune). */
+static void prune_sweep(const float *w, const float *t, size_t nfeat, const inst_t *dev)
+{
+    static const float th[] = {0.5f, 1.0f, 2.0f, 3.0f, 4.0f, 6.0f, 8.0f};
+    float *pw = ds_xmalloc(nfeat * L * sizeof *pw);
+    size_t maxn = 0;
+    for (size_t s = 0; s < dev->n; s++) {
+        size_t n = dev->tok[s + 1] - dev->tok[s];
+        maxn = n > maxn ? n : maxn;
+    }
+    decode_t d = {ds_xmalloc(maxn * L * 4), ds_xmalloc(maxn * L * 4), ds_xmalloc(maxn * L), ds_xmalloc(maxn)};
+    for (size_t k = 0; k < sizeof th / sizeof th[0]; k++) {
+        size_t feats = 0, weights = 0;
+        for (size_t f = 0; f < nfeat; f++) {
+            int any = 0;
+            for (int l = 0; l < L; l++) {
+                float v = w[f * L + l];
+                pw[f * L + l] = fabsf(v) < th[k] ? 0 : v;
+                any |= pw[f * L + l] != 0;
+                weights += pw[f * L + l] != 0;
+            }
+            feats += any;
+        }
+        ner_score_t sc;
+        double f1 = evaluate(pw, t, dev, &d, &sc);
+        fprintf(stderr, "prune %.1f: %zu features, %zu weights, ~%zu KB, dev F1 %.2f\n", th[k], feats, weights,
+                (feats * 12 + weights * 3 + feats) / 1024, f1);
+    }
+    free(pw), free(d.emit), free(d.score), free(d.back), free(d.pred);
+}
+
 int main(int argc, char **argv)
 {
     opts_t o;
@@ -472,6 +523,9 @@ int main(int argc, char **argv)
     float *best_w = ds_xmalloc(m.nfeat * L * sizeof *best_w), best_t[(L + 1) * L];
     train_epochs(&m, &train, &dev, o.epochs, best_w, best_t);
     report_dev(best_w, best_t, &dev);
+    if (getenv("NER_PRUNE_SWEEP")) {
+        prune_sweep(best_w, best_t, m.nfeat, &dev);
+    }
     size_t bytes;
     snprintf(path, sizeof path, "%s/ner/model.bin", o.data);
     if (ner_model_write(path, m.keys, best_w, m.nfeat, best_t, o.prune, &bytes) != 0) {

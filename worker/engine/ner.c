@@ -25,6 +25,18 @@ uint64_t ner_span_key(const engine_doc_t *d, size_t first, size_t end)
     return ner_phash_final(&ph);
 }
 
+bool ner_tok_cap(const engine_doc_t *d, size_t i)
+{
+    const unsigned char *s = (const unsigned char *)ner_tok_text(d, i);
+    size_t n = ner_tok_len(d, i);
+    return n > 0 && ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] == 0xC3 && n > 1 && s[1] < 0x9F));
+}
+
+uint32_t ner_gaz_span(const ner_run_t *run, size_t first, size_t end)
+{
+    return ner_gaz_classes(run->ner->gaz, ner_span_key(run->doc, first, end));
+}
+
 bool ner_tok_is(const engine_doc_t *d, size_t i, const char *word)
 {
     size_t n = strlen(word);
@@ -140,7 +152,14 @@ void ner_destroy(ner_t **self_p)
     *self_p = NULL;
 }
 
-void ner_add_mention(ner_run_t *run, uint32_t first, uint32_t end, uint32_t sent, int type)
+void ner_mention_update(const engine_doc_t *d, ner_mention_t *m)
+{
+    m->bstart = d->toks[m->first].start;
+    m->bend = d->toks[m->end - 1].end;
+    m->key = ner_span_key(d, m->first, m->end);
+}
+
+ner_mention_t *ner_add_mention(ner_run_t *run, uint32_t first, uint32_t end, uint32_t sent, int type)
 {
     if (run->nm == run->cap_m) {
         run->cap_m = run->cap_m ? run->cap_m * 2 : 64;
@@ -150,7 +169,8 @@ void ner_add_mention(ner_run_t *run, uint32_t first, uint32_t end, uint32_t sent
     memset(m, 0, sizeof *m);
     m->first = first, m->end = end, m->sent = sent, m->type = (uint8_t)type;
     m->role = -1, m->ent = -1;
-    m->key = ner_span_key(run->doc, first, end);
+    ner_mention_update(run->doc, m);
+    return m;
 }
 
 static int check_doc(const engine_doc_t *d, char *errstr, size_t errlen)

@@ -102,9 +102,9 @@ static long find_entity(ner_run_t *run, index_t *ix, uint32_t mi)
     if (!v && m->type == NER_ORG && is_acronym(d, m)) {
         v = ner_map_get(&ix->initials, ner_hash(ner_tok_text(d, m->first), ner_tok_len(d, m->first)));
     }
-    if (!v && (m->type == NER_LOC || m->type == NER_NORP)) {
+    if (!v && m->type != NER_PER) {
         const geo_place_t *p = ner_country_at(run->ner, d, m->first, m->end);
-        bool country_name = p && m->type == NER_LOC && !geo_demonym(run->ner->geo, m->key);
+        bool country_name = p && m->type != NER_NORP && !geo_demonym(run->ner->geo, m->key);
         if (p && (country_name || m->type == NER_NORP)) {
             v = ner_map_get(&ix->country, typed(ner_hash(p->cc, 2), m->type));
             if (!v) {

@@ -121,11 +121,8 @@ size_t ner_norm_lower(const char *s, size_t len, char *out)
     return normalise(s, len, out, shape, &sl);
 }
 
-int ner_case(const char *s, size_t len)
+static int case_of_shape(const char *shape, size_t sl)
 {
-    char lower[NER_MAX_TOKLEN + 8], shape[24];
-    size_t sl;
-    (void)normalise(s, len, lower, shape, &sl);
     int up = 0, lo = 0, first_up = -1;
     for (size_t i = 0; i < sl; i++) {
         if (shape[i] == 'X') {
@@ -151,6 +148,14 @@ int ner_case(const char *s, size_t len)
     return (first_up == 1 && up == 1) ? NER_CASE_TITLE : NER_CASE_MIXED;
 }
 
+int ner_case(const char *s, size_t len)
+{
+    char lower[NER_MAX_TOKLEN + 8], shape[24];
+    size_t sl;
+    (void)normalise(s, len, lower, shape, &sl);
+    return case_of_shape(shape, sl);
+}
+
 void ner_props(const char *s, size_t len, uint32_t gaz, ner_props_t *p)
 {
     char lower[NER_MAX_TOKLEN + 8], shape[24];
@@ -167,19 +172,19 @@ void ner_props(const char *s, size_t len, uint32_t gaz, ner_props_t *p)
         p->suf[k] = n > m ? ner_hash(lower + n - m, m) : 0;
     }
     p->gaz = gaz;
-    p->cas = (uint8_t)ner_case(s, len);
+    p->cas = (uint8_t)case_of_shape(shape, sl);
     p->len = (uint8_t)(len > 255 ? 255 : len);
 }
 
-unsigned ner_sentence_flags(const char *const *s, const uint32_t *len, size_t n)
+unsigned ner_sentence_flags(const ner_props_t *p, size_t n)
 {
     size_t words = 0, title = 0, caps = 0, lower = 0;
     for (size_t i = 0; i < n; i++) {
-        int c = ner_case(s[i], len[i]);
+        int c = p[i].cas;
         if (c == NER_CASE_LOWER || c == NER_CASE_MIXED) {
             lower++;
         }
-        if (len[i] < 4 || c == NER_CASE_NONE) {
+        if (p[i].len < 4 || c == NER_CASE_NONE) {
             continue;
         }
         words++;
@@ -219,7 +224,7 @@ static uint64_t sh(const ner_props_t *p, size_t n, size_t i, int off)
 
 static size_t gaz_feats(uint32_t gaz, int id, uint32_t *out, size_t k)
 {
-    for (unsigned b = 0; gaz && k < NER_MAX_FEATS; b++, gaz >>= 1) {
+    for (unsigned b = 0; gaz; b++, gaz >>= 1) {
         if (gaz & 1u) {
             out[k++] = key32(T1(id, b));
         }
@@ -227,17 +232,14 @@ static size_t gaz_feats(uint32_t gaz, int id, uint32_t *out, size_t k)
     return k;
 }
 
-size_t ner_features(const ner_props_t *p, size_t n, size_t i, unsigned sflags, uint32_t *out)
+size_t ner_feat_unary(const ner_props_t *t, unsigned sflags, uint32_t *out)
 {
-    const ner_props_t *t = &p[i];
     uint64_t sf = (uint64_t)sflags * 0x5bd1e995ULL; /* shape features are per sentence mode */
-    uint64_t s0 = sh(p, n, i, 0) ^ sf, sm1 = sh(p, n, i, -1) ^ sf, sp1 = sh(p, n, i, 1) ^ sf;
-    uint64_t l0 = t->lower, lm1 = lw(p, n, i, -1), lp1 = lw(p, n, i, 1);
     uint64_t cas = t->cas + 8 * sflags;
     size_t k = 0;
     out[k++] = key32(T1(F_BIAS, 0));
-    out[k++] = key32(T1(F_L0, l0));
-    out[k++] = key32(T1(F_S0, s0));
+    out[k++] = key32(T1(F_L0, t->lower));
+    out[k++] = key32(T1(F_S0, t->shape ^ sf));
     for (int j = 0; j < 2; j++) {
         if (t->pre[j]) {
             out[k++] = key32(T1(F_P2 + j, t->pre[j]));
@@ -248,12 +250,44 @@ size_t ner_features(const ner_props_t *p, size_t n, size_t i, unsigned sflags, u
             out[k++] = key32(T1(F_S2 + j, t->suf[j]));
         }
     }
-    out[k++] = key32(T1(F_LM1, lm1));
-    out[k++] = key32(T1(F_LP1, lp1));
-    out[k++] = key32(T1(F_LM2, lw(p, n, i, -2)));
-    out[k++] = key32(T1(F_LP2, lw(p, n, i, 2)));
-    out[k++] = key32(T1(F_SM1, sm1));
-    out[k++] = key32(T1(F_SP1, sp1));
+    out[k++] = key32(T2(F_CASE_LOWER, cas, (t->gaz & NER_GAZ_B(NER_GAZ_LOWER)) != 0));
+    out[k++] = key32(T2(F_LEN, cas, t->len > 12 ? 12 : t->len));
+    out[k++] = key32(T2(F_GAZ0_CASE, cas, t->gaz));
+    return gaz_feats(t->gaz, F_GAZ0, out, k);
+}
+
+size_t ner_feat_neighbour(const ner_props_t *t, int off, unsigned sflags, uint32_t *out)
+{
+    uint64_t sf = (uint64_t)sflags * 0x5bd1e995ULL;
+    uint64_t lower = t ? t->lower : off < 0 ? 0x1111 : 0x2222, shape = t ? t->shape : lower;
+    uint32_t gaz = t ? t->gaz : 0;
+    size_t k = 0;
+    switch (off) {
+    case -1:
+    case 1:
+        out[k++] = key32(T1(off < 0 ? F_LM1 : F_LP1, lower));
+        out[k++] = key32(T1(off < 0 ? F_SM1 : F_SP1, shape ^ sf));
+        return gaz_feats(gaz, off < 0 ? F_GAZM1 : F_GAZP1, out, k);
+    case -2:
+        out[k++] = key32(T1(F_LM2, lower));
+        return k;
+    default:
+        out[k++] = key32(T1(F_LP2, lower));
+        if (t) {
+            out[k++] = key32(T1(F_GAZ2, gaz & 0x55555555u));
+        }
+        return k;
+    }
+}
+
+size_t ner_feat_pairs(const ner_props_t *p, size_t n, size_t i, unsigned sflags, uint32_t *out)
+{
+    const ner_props_t *t = &p[i];
+    uint64_t sf = (uint64_t)sflags * 0x5bd1e995ULL;
+    uint64_t s0 = sh(p, n, i, 0) ^ sf, sm1 = sh(p, n, i, -1) ^ sf, sp1 = sh(p, n, i, 1) ^ sf;
+    uint64_t l0 = t->lower, lm1 = lw(p, n, i, -1), lp1 = lw(p, n, i, 1);
+    uint64_t cas = t->cas + 8 * sflags;
+    size_t k = 0;
     out[k++] = key32(T2(F_LM1L0, lm1, l0));
     out[k++] = key32(T2(F_L0LP1, l0, lp1));
     out[k++] = key32(T2(F_SHAPE3, T1(sm1, s0), sp1));
@@ -261,9 +295,6 @@ size_t ner_features(const ner_props_t *p, size_t n, size_t i, unsigned sflags, u
     out[k++] = key32(T2(F_S0_LP1, s0, lp1));
     uint64_t cm1 = i > 0 ? p[i - 1].cas : 7, cp1 = i + 1 < n ? p[i + 1].cas : 7;
     out[k++] = key32(T2(F_CASE3, cas, cm1 * 8 + cp1));
-    out[k++] = key32(T2(F_CASE_LOWER, cas, (t->gaz & NER_GAZ_B(NER_GAZ_LOWER)) != 0));
-    out[k++] = key32(T2(F_LEN, cas, t->len > 12 ? 12 : t->len));
-    out[k++] = key32(T2(F_GAZ0_CASE, cas, t->gaz));
     if (i == 0) {
         out[k++] = key32(T1(F_FIRST_CASE, cas));
         out[k++] = key32(T1(F_FIRST_L0, l0));
@@ -271,13 +302,23 @@ size_t ner_features(const ner_props_t *p, size_t n, size_t i, unsigned sflags, u
     if (i + 1 == n) {
         out[k++] = key32(T1(F_LAST, s0));
     }
-    k = gaz_feats(t->gaz, F_GAZ0, out, k);
-    k = gaz_feats(i > 0 ? p[i - 1].gaz : 0, F_GAZM1, out, k);
-    k = gaz_feats(i + 1 < n ? p[i + 1].gaz : 0, F_GAZP1, out, k);
-    if (i + 2 < n && k < NER_MAX_FEATS) {
-        out[k++] = key32(T1(F_GAZ2, p[i + 2].gaz & 0x55555555u));
-    }
     return k;
+}
+
+static const ner_props_t *at(const ner_props_t *p, size_t n, size_t i, int off)
+{
+    long j = (long)i + off;
+    return j < 0 || j >= (long)n ? NULL : &p[j];
+}
+
+size_t ner_features(const ner_props_t *p, size_t n, size_t i, unsigned sflags, uint32_t *out)
+{
+    size_t k = ner_feat_unary(&p[i], sflags, out);
+    static const int offs[4] = {-2, -1, 1, 2};
+    for (int j = 0; j < 4; j++) {
+        k += ner_feat_neighbour(at(p, n, i, offs[j]), offs[j], sflags, out + k);
+    }
+    return k + ner_feat_pairs(p, n, i, sflags, out + k);
 }
 
 void ner_phash_init(ner_phash_t *ph)

@@ -60,7 +60,7 @@ typedef struct {
     uint8_t len;      /* byte length, capped at 255 */
 } ner_props_t;
 
-#define NER_MAX_FEATS 64
+#define NER_MAX_FEATS 128 /* 22 gazetteer bits at three positions plus 40 others */
 #define NER_MAX_TOKLEN 64 /* longer tokens are read from their first 64 bytes */
 
 uint64_t ner_hash(const void *p, size_t n);
@@ -76,18 +76,30 @@ int ner_case(const char *s, size_t len);
 
 void ner_props(const char *s, size_t len, uint32_t gaz, ner_props_t *p);
 
-/* Sentence flags for a sentence of n tokens (headline: most words of 4+ letters in
+/* Sentence flags for a sentence of n tokens' properties (headline: most words of 4+ letters in
  * title case; all-caps: no lowercase letters and at least 3 letters in words). */
-unsigned ner_sentence_flags(const char *const *s, const uint32_t *len, size_t n);
+unsigned ner_sentence_flags(const ner_props_t *p, size_t n);
 
-/* Features of token i in a sentence of n tokens; returns the count (<= NER_MAX_FEATS). */
+/* Features of token i in a sentence of n tokens; returns the count (<= NER_MAX_FEATS).
+ * They are the union of three groups, which the runtime scores separately so that it
+ * can cache the first two per distinct token in a document:
+ *   ner_feat_unary: the token itself;
+ *   ner_feat_neighbour: token t seen from offset off (-2, -1, 1, 2) of the current one
+ *     (t NULL: past the sentence edge);
+ *   ner_feat_pairs: conjunctions of the token with its neighbours, sentence position. */
 size_t ner_features(const ner_props_t *p, size_t n, size_t i, unsigned sflags, uint32_t *out);
+size_t ner_feat_unary(const ner_props_t *t, unsigned sflags, uint32_t *out);
+size_t ner_feat_neighbour(const ner_props_t *t, int off, unsigned sflags, uint32_t *out);
+size_t ner_feat_pairs(const ner_props_t *p, size_t n, size_t i, unsigned sflags, uint32_t *out);
 
-/* Viterbi over BILOU with hard transition constraints.  emit is n*NER_NLABELS,
- * trans is (NER_NLABELS+1)*NER_NLABELS (row NER_NLABELS is the start row).
+/* Viterbi over BILOU.  emit is n*NER_NLABELS, trans is (NER_NLABELS+1)*NER_NLABELS
+ * (row NER_NLABELS is the start row) with forbidden moves masked by ner_trans_mask.
  * score and back are scratch of n*NER_NLABELS each. */
 void ner_viterbi(const float *emit, const float *trans, size_t n, uint8_t *labels, float *score,
                  uint8_t *back);
+
+#define NER_FORBIDDEN (-1e9f)
+void ner_trans_mask(float *trans);
 
 /* 1 when label b may follow label a (a == NER_NLABELS: sentence start). */
 int ner_transition_ok(unsigned a, unsigned b);

@@ -41,6 +41,8 @@ struct ner {
 
 typedef struct {
     uint32_t first, end; /* tokens [first, end) */
+    uint32_t bstart, bend; /* bytes; inside one token for parts of "US-Iran" (sub) */
+    bool sub;
     uint32_t sent;
     uint8_t type;        /* NER_PER .. NER_NORP, NER_MISC */
     bool dropped;
@@ -87,9 +89,17 @@ bool ner_tok_is(const engine_doc_t *d, size_t i, const char *word);
 /* Country of a demonym or country name at tokens [first, end) ("then-Iranian" too), or NULL. */
 const geo_place_t *ner_country_at(const ner_t *ner, const engine_doc_t *d, size_t first, size_t end);
 
-void ner_add_mention(ner_run_t *run, uint32_t first, uint32_t end, uint32_t sent, int type);
+ner_mention_t *ner_add_mention(ner_run_t *run, uint32_t first, uint32_t end, uint32_t sent, int type);
+/* Recomputes bstart, bend and key after first or end changed. */
+void ner_mention_update(const engine_doc_t *d, ner_mention_t *m);
+
+/* True when token i starts with a capital letter (ASCII or Latin-1). */
+bool ner_tok_cap(const engine_doc_t *d, size_t i);
+/* Gazetteer classes of the phrase at tokens [first, end). */
+uint32_t ner_gaz_span(const ner_run_t *run, size_t first, size_t end);
 
 /* Stages. */
+void ner_roles(ner_run_t *run);
 void ner_rules(ner_run_t *run);
 void ner_coref(ner_run_t *run);
 /* Resolves LOCATION and NORP entities to places and countries (sets place, cc). */

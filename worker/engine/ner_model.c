@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #define HDR_BYTES 28
-#define FORBIDDEN (-1e9f)
 
 struct ner_model {
     void *map;
@@ -56,13 +55,7 @@ static int check(ner_model_t *m, const uint8_t *p, size_t len, char *errstr, siz
             return DS_EINVAL;
         }
     }
-    for (size_t a = 0; a <= NER_NLABELS; a++) {
-        for (size_t b = 0; b < NER_NLABELS; b++) {
-            if (!ner_transition_ok((unsigned)a, (unsigned)b)) {
-                m->trans[a * NER_NLABELS + b] = FORBIDDEN;
-            }
-        }
-    }
+    ner_trans_mask(m->trans);
     return 0;
 }
 
@@ -162,8 +155,17 @@ int ner_model_write(const char *path, const uint32_t *keys, const float *weights
         maxw = fmaxf(maxw, fabsf(weights[i]));
     }
     float scale = maxw / 32767.0f;
+    size_t kept = 0;
+    for (size_t f = 0; f < nfeat; f++) {
+        for (unsigned l = 0; l < NER_NLABELS; l++) {
+            if (fabsf(weights[f * NER_NLABELS + l]) >= prune && lroundf(weights[f * NER_NLABELS + l] / scale) != 0) {
+                kept++;
+                break;
+            }
+        }
+    }
     uint32_t nslots = 1024;
-    while (nslots < nfeat + nfeat / 2 + 1) {
+    while (nslots < kept + kept / 3 + 1) {
         nslots <<= 1;
     }
     uint32_t *sk = ds_xcalloc(nslots, 4), *so = ds_xcalloc(nslots, 4);

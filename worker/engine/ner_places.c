@@ -116,7 +116,7 @@ void ner_places(ner_run_t *run)
     ccset_t doc = {.n = 0};
     for (size_t i = 0; i < run->ne; i++) {
         ner_ent_t *e = &run->e[i];
-        if (e->place && (e->type == NER_LOC || e->type == NER_NORP)) {
+        if (e->place && e->type != NER_PER) {
             memcpy(e->cc, e->place->cc, 3);
             cc_add(&doc, e->cc);
         }

@@ -40,17 +40,34 @@ static char *own(ner_result_t *r, char *s)
     return r->strs[r->n_strs++] = s;
 }
 
-/* Text of tokens [first, end) with each run of white space as one space. */
-static char *span_text(const engine_doc_t *d, size_t first, size_t end)
+/* Text of bytes [start, end) with each run of white space as one space. */
+static char *byte_text(const engine_doc_t *d, size_t start, size_t end)
 {
     ds_buf_t b = DS_BUF_INIT;
-    for (size_t i = first; i < end; i++) {
-        if (i > first && d->toks[i].start > d->toks[i - 1].end) {
+    bool gap = false;
+    for (size_t i = start; i < end; i++) {
+        char c = d->text[i];
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+            gap = true;
+            continue;
+        }
+        if (gap && b.len) {
             ds_buf_putc(&b, ' ');
         }
-        ds_buf_append(&b, ner_tok_text(d, i), ner_tok_len(d, i));
+        gap = false;
+        ds_buf_putc(&b, c);
     }
     return ds_buf_detach(&b, NULL);
+}
+
+static char *span_text(const engine_doc_t *d, size_t first, size_t end)
+{
+    return byte_text(d, d->toks[first].start, d->toks[end - 1].end);
+}
+
+static char *mention_text(const engine_doc_t *d, const ner_mention_t *m)
+{
+    return byte_text(d, m->bstart, m->bend);
 }
 
 static const char *role_text(ner_result_t *r, const ner_run_t *run, const ner_mention_t *m)
@@ -84,7 +101,7 @@ static void add_aliases(ner_result_t *r, const ner_run_t *run, uint32_t ent, ner
         if (m->ent != (int32_t)ent) {
             continue;
         }
-        char *t = span_text(run->doc, m->first, m->end);
+        char *t = mention_text(run->doc, m);
         bool dup = strcmp(t, out->name) == 0;
         for (size_t k = 0; k < out->n_aliases && !dup; k++) {
             dup = strcmp(al[k], t) == 0;
@@ -106,7 +123,7 @@ static void build_entity(ner_result_t *r, const ner_run_t *run, uint32_t ent, ne
     if (e->place && e->place->kind == GEO_COUNTRY && e->type == NER_LOC) {
         out->name = e->place->name;
     } else {
-        out->name = own(r, span_text(run->doc, cm->first, cm->end));
+        out->name = own(r, mention_text(run->doc, cm));
     }
     out->type = type_names[e->type];
     out->role = e->role >= 0 ? role_text(r, run, &run->m[e->role]) : NULL;
@@ -117,8 +134,8 @@ static void build_entity(ner_result_t *r, const ner_run_t *run, uint32_t ent, ne
     for (size_t i = 0; i < run->nm; i++) {
         const ner_mention_t *m = &run->m[i];
         if (m->ent == (int32_t)ent) {
-            pairs[2 * out->count] = run->doc->toks[m->first].start;
-            pairs[2 * out->count + 1] = run->doc->toks[m->end - 1].end;
+            pairs[2 * out->count] = m->bstart;
+            pairs[2 * out->count + 1] = m->bend;
             out->count++;
         }
     }
@@ -141,7 +158,7 @@ static void build_countries(ner_result_t *r, const ner_run_t *run)
     r->countries = ds_xcalloc(run->ne + 1, sizeof *r->countries);
     for (size_t i = 0; i < run->ne; i++) {
         const ner_ent_t *e = &run->e[i];
-        bool named = e->place && e->place->kind == GEO_COUNTRY && (e->type == NER_LOC || e->type == NER_NORP);
+        bool named = e->place && e->place->kind == GEO_COUNTRY && e->type != NER_PER;
         if (!named) {
             continue;
         }
@@ -213,7 +230,7 @@ ner_result_t *ner_result_build(ner_run_t *run)
     r->mtok = ds_xmalloc((run->nm + 1) * 3 * sizeof *r->mtok);
     for (size_t i = 0; i < run->nm; i++) {
         const ner_mention_t *m = &run->m[i];
-        if (m->ent >= 0) {
+        if (m->ent >= 0 && !m->sub) {
             uint32_t *t = r->mtok + 3 * r->n_mtok++;
             t[0] = m->first, t[1] = m->end, t[2] = run->e[m->ent].type;
         }

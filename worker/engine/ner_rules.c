@@ -1,12 +1,12 @@
 /* ner_rules.c: rules that refine the tagger's mentions before coreference.
  *
- * In order: (1) titles become roles, not part of names ("Iranian FM Kharrazi" ->
- * "Kharrazi", role Foreign Minister, country IR), looking inside the mention and
- * just left of it (also across an appositive comma); (2) names keep their particles
- * ("Sharm" + "el-Sheikh", "Abdul Hadi" + "al-Iraqi"); (3) common words capitalised
- * only by position (sentence starts, headlines, all-caps lines) are dropped unless the
- * document writes them capitalised elsewhere; (4) one phrase keeps one type across
- * the document, and later unlabelled occurrences of a found name become mentions.
+ * After the role rules (ner_roles.c): (1) names keep their particles ("Sharm" +
+ * "el-Sheikh", "Abdul Hadi" + "al-Iraqi"); (2) "US-Iran" is two countries; (3) a
+ * country's name is a place, a name whose last word is a person elsewhere is a person;
+ * (4) common words capitalised only by position (sentence starts, headlines, all-caps
+ * lines) are dropped unless the document writes them capitalised elsewhere; (5) one
+ * phrase keeps one type across the document, and unlabelled occurrences of a found
+ * name become mentions.
  */
 #include "ner_internal.h"
 
@@ -15,125 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WINDOW 8
-
-static bool is_cap(const engine_doc_t *d, size_t i)
-{
-    const unsigned char c = (unsigned char)ner_tok_text(d, i)[0];
-    return (c >= 'A' && c <= 'Z') || (c == 0xC3 && ner_tok_len(d, i) > 1 &&
-                                      (unsigned char)ner_tok_text(d, i)[1] < 0x9F);
-}
-
-static uint32_t gaz_of(const ner_run_t *run, size_t first, size_t end)
-{
-    return ner_gaz_classes(run->ner->gaz, ner_span_key(run->doc, first, end));
-}
-
-/* Index of the longest role phrase starting at token q and ending by limit, its length in *len. */
-static int role_at(const ner_run_t *run, size_t q, size_t limit, size_t *len)
-{
-    int best = -1;
-    for (size_t n = 1; n <= NER_ROLE_MAX_TOKENS && q + n <= limit; n++) {
-        const uint32_t *v = ner_map_get(&run->ner->roles, ner_span_key(run->doc, q, q + n));
-        if (v) {
-            best = (int)*v - 1, *len = n;
-        }
-    }
-    return best;
-}
-
-static bool connector(const engine_doc_t *d, size_t i)
-{
-    return ner_tok_is(d, i, "of") || ner_tok_is(d, i, "for") || ner_tok_is(d, i, "the") ||
-           ner_tok_is(d, i, "and") || ner_tok_is(d, i, "-");
-}
-
-/* Sets the mention's country from the words before a role at token q. */
-static void role_country(const ner_run_t *run, ner_mention_t *m, size_t q)
-{
-    const engine_doc_t *d = run->doc;
-    const geo_place_t *p = NULL;
-    if (q >= 1) {
-        p = ner_country_at(run->ner, d, q - 1, q);
-    }
-    if (!p && q >= 2 && (ner_tok_is(d, q - 1, "'s") || ner_tok_is(d, q - 1, "\xE2\x80\x99s"))) {
-        p = ner_country_at(run->ner, d, q - 2, q - 1);
-    }
-    if (!p && q >= 2) {
-        p = ner_country_at(run->ner, d, q - 2, q);
-    }
-    if (p) {
-        memcpy(m->cc, p->cc, 3);
-    } else if (m->role >= 0) {
-        memcpy(m->cc, run->ner->role_list[m->role].cc, 3);
-    }
-}
-
-/* Strips role words that open a person mention; returns true when it found some. */
-static bool strip_inner_role(ner_run_t *run, ner_mention_t *m)
-{
-    bool found = false;
-    for (;;) {
-        size_t len = 0;
-        int r = role_at(run, m->first, m->end - 1, &len);
-        if (r < 0 && (gaz_of(run, m->first, m->first + 1) & (1u << NER_GAZ_TITLE)) && m->end - m->first > 1) {
-            len = 1;
-        }
-        if (len == 0) {
-            return found;
-        }
-        if (r >= 0 && run->ner->role_list[r].canon[0]) {
-            m->role = r;
-        }
-        role_country(run, m, m->first);
-        m->first += (uint32_t)len;
-        while (m->end - m->first > 1 && connector(run->doc, m->first)) {
-            m->first++;
-        }
-        found = true;
-    }
-}
-
-/* Looks left of a person mention (past one appositive comma) for a role. */
-static void find_outer_role(ner_run_t *run, ner_mention_t *m)
-{
-    const engine_doc_t *d = run->doc;
-    size_t p = m->first, lo = d->sents[m->sent].tok_first;
-    if (p > lo && ner_tok_is(d, p - 1, ",")) {
-        p--;
-    }
-    size_t w0 = p;
-    while (w0 > lo && p - w0 < WINDOW && run->labels[w0 - 1] == NER_O &&
-           (is_cap(d, w0 - 1) || connector(d, w0 - 1))) {
-        w0--;
-    }
-    for (size_t q = w0; q < p; q++) {
-        size_t len = 0;
-        int r = role_at(run, q, p, &len);
-        if (r >= 0) {
-            m->role = run->ner->role_list[r].canon[0] ? r : -1;
-            if (m->role >= 0 && q + len < p && !connector(d, p - 1)) {
-                m->tail_first = (uint32_t)(q + len), m->tail_end = (uint32_t)p;
-            }
-            role_country(run, m, q);
-            return;
-        }
-    }
-}
-
-static void roles(ner_run_t *run)
-{
-    for (size_t i = 0; i < run->nm; i++) {
-        ner_mention_t *m = &run->m[i];
-        if (m->type != NER_PER || m->dropped) {
-            continue;
-        }
-        if (!strip_inner_role(run, m)) {
-            find_outer_role(run, m);
-        }
-        m->key = ner_span_key(run->doc, m->first, m->end);
-    }
-}
+#define is_cap ner_tok_cap
+#define gaz_of(run, a, b) ner_gaz_span((run), (a), (b))
 
 /* Particles that continue a name: "al-Iraqi", "el-Sheikh", "bin Laden", "van Gogh". */
 static bool particle(const engine_doc_t *d, size_t i, size_t n_toks)
@@ -156,11 +39,26 @@ static bool particle(const engine_doc_t *d, size_t i, size_t n_toks)
     return false;
 }
 
+/* Leading lowercase words ("resort Sharm el-Sheikh") are not part of a name. */
+static void trim_lower(ner_run_t *run, ner_mention_t *m)
+{
+    const engine_doc_t *d = run->doc;
+    while (m->end - m->first > 1 && !is_cap(d, m->first) && !particle(d, m->first, d->n_toks)) {
+        const char *s = ner_tok_text(d, m->first);
+        if (!(s[0] >= 'a' && s[0] <= 'z')) {
+            break;
+        }
+        run->labels[m->first++] = NER_O;
+    }
+    ner_mention_update(d, m);
+}
+
 static void particles(ner_run_t *run)
 {
     const engine_doc_t *d = run->doc;
     for (size_t i = 0; i < run->nm; i++) {
         ner_mention_t *m = &run->m[i];
+        trim_lower(run, m);
         size_t send = d->sents[m->sent].tok_end;
         bool grew = false;
         while (m->type != NER_NORP && m->end < send && run->labels[m->end] == NER_O &&
@@ -175,9 +73,126 @@ static void particles(ner_run_t *run)
             grew = true;
         }
         if (grew) {
-            m->key = ner_span_key(d, m->first, m->end);
+            ner_mention_update(d, m);
         }
     }
+}
+
+/* "US-Iran", "Iraq-Iran": a hyphenated token whose parts are all countries or
+ * demonyms becomes one mention per part. */
+static void compound(ner_run_t *run, size_t t, uint32_t sent, const int32_t *owner)
+{
+    const engine_doc_t *d = run->doc;
+    const char *s = ner_tok_text(d, t), *end = s + ner_tok_len(d, t);
+    const geo_place_t *part[4];
+    const char *ps[4], *pe[4];
+    size_t n = 0;
+    for (const char *p = s; p < end && n < 4;) {
+        const char *h = memchr(p, '-', (size_t)(end - p));
+        const char *e = h ? h : end;
+        ps[n] = p, pe[n] = e;
+        uint64_t k = ner_phrase_key(p, (size_t)(e - p));
+        const geo_place_t *c[1];
+        part[n] = geo_demonym(run->ner->geo, k);
+        if (!part[n] && geo_find(run->ner->geo, k, c, 1) == 1 && c[0]->kind == GEO_COUNTRY) {
+            part[n] = c[0];
+        }
+        if (!part[n++] || e == end) {
+            break;
+        }
+        p = e + 1;
+    }
+    if (n < 2 || !part[n - 1] || pe[n - 1] != end) {
+        return;
+    }
+    if (owner[t] >= 0) {
+        run->m[owner[t]].dropped = true;
+    }
+    for (size_t i = 0; i < n; i++) {
+        bool dem = geo_demonym(run->ner->geo, ner_phrase_key(ps[i], (size_t)(pe[i] - ps[i]))) != NULL;
+        ner_mention_t *m = ner_add_mention(run, (uint32_t)t, (uint32_t)t + 1, sent, dem ? NER_NORP : NER_LOC);
+        m->sub = true;
+        m->bstart = (uint32_t)(ps[i] - d->text), m->bend = (uint32_t)(pe[i] - d->text);
+        m->key = ner_phrase_key(ps[i], (size_t)(pe[i] - ps[i]));
+    }
+    run->labels[t] = NER_LABEL(NER_LOC, NER_U);
+}
+
+static void compounds(ner_run_t *run)
+{
+    const engine_doc_t *d = run->doc;
+    int32_t *owner = ds_xmalloc((d->n_toks + 1) * sizeof *owner); /* token -> mention */
+    memset(owner, 0xff, (d->n_toks + 1) * sizeof *owner);
+    size_t nm = run->nm;
+    for (size_t i = 0; i < nm; i++) {
+        for (uint32_t t = run->m[i].first; t < run->m[i].end; t++) {
+            owner[t] = (int32_t)i;
+        }
+    }
+    for (size_t s = 0; s < d->n_sents; s++) {
+        for (size_t t = d->sents[s].tok_first; t < d->sents[s].tok_end; t++) {
+            if (is_cap(d, t) && memchr(ner_tok_text(d, t), '-', ner_tok_len(d, t))) {
+                compound(run, t, (uint32_t)s, owner);
+            }
+        }
+    }
+    free(owner);
+}
+
+/* "US", "UK", "UAE": one all-capital token of two or three letters. */
+static bool short_code(const engine_doc_t *d, const ner_mention_t *m)
+{
+    const char *s = ner_tok_text(d, m->first);
+    size_t n = ner_tok_len(d, m->first);
+    if (m->end - m->first != 1 || n < 2 || n > 3) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < 'A' || s[i] > 'Z') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Short country codes are places; two- or three-word names that end in a word the
+ * document uses as a person, or open with a known given name, are persons. */
+static void retype(ner_run_t *run)
+{
+    const engine_doc_t *d = run->doc;
+    const uint32_t org_or_place = (1u << NER_GAZ_ORGWORD) | (1u << NER_GAZ_ORG) | (1u << NER_GAZ_COUNTRY) |
+                                  (1u << NER_GAZ_CITY) | (1u << NER_GAZ_REGION) | (1u << NER_GAZ_ADMIN1);
+    ner_map_t persons; /* keys of undropped person mentions */
+    ner_map_init(&persons, run->nm + 1);
+    for (size_t i = 0; i < run->nm; i++) {
+        if (!run->m[i].dropped && run->m[i].type == NER_PER) {
+            *ner_map_put(&persons, run->m[i].key, 1) = 1;
+        }
+    }
+    for (size_t i = 0; i < run->nm; i++) {
+        ner_mention_t *m = &run->m[i];
+        if (m->dropped || m->sub || m->type == NER_NORP) {
+            continue;
+        }
+        const geo_place_t *c = ner_country_at(run->ner, d, m->first, m->end);
+        if (c && m->type == NER_ORG && short_code(d, m)) {
+            m->type = NER_LOC; /* "US", "UK": the tagger's news never wrote them so */
+            continue;
+        }
+        size_t n = m->end - m->first;
+        if (m->type == NER_PER || n < 2 || n > 3 || (gaz_of(run, m->first, m->end) & org_or_place)) {
+            continue;
+        }
+        bool plain = true;
+        for (size_t t = m->first; t < m->end && plain; t++) {
+            plain = is_cap(d, t) && !(gaz_of(run, t, t + 1) & org_or_place);
+        }
+        if (plain && (ner_map_get(&persons, ner_span_key(d, m->end - 1, m->end)) ||
+                      (gaz_of(run, m->first, m->first + 1) & (1u << NER_GAZ_GIVEN)))) {
+            m->type = NER_PER;
+        }
+    }
+    ner_map_free(&persons);
 }
 
 /* Capitalised tokens that are not sentence-initial, by lowercase key. */
@@ -213,8 +228,9 @@ static bool only_positional(const ner_run_t *run, const ner_mention_t *m, const 
 
 static bool has_upper(const engine_doc_t *d, const ner_mention_t *m)
 {
-    for (size_t i = m->first; i < m->end; i++) {
-        if (is_cap(d, i)) {
+    for (size_t i = m->bstart; i < m->bend; i++) {
+        unsigned char c = (unsigned char)d->text[i];
+        if ((c >= 'A' && c <= 'Z') || (c == 0xC3 && i + 1 < m->bend && (unsigned char)d->text[i + 1] < 0x9F)) {
             return true;
         }
     }
@@ -326,8 +342,10 @@ static int by_position(const void *a, const void *b)
 
 void ner_rules(ner_run_t *run)
 {
-    roles(run);
+    ner_roles(run);
     particles(run);
+    compounds(run);
+    retype(run);
     false_positives(run);
     vote_types(run);
     propagate(run);

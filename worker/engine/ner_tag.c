@@ -15,6 +15,10 @@ void ner_tag_work_free(ner_tag_work_t *w)
     free(w->emit);
     free(w->score);
     free(w->back);
+    free(w->tvec);
+    if (w->types.cap) {
+        ner_map_free(&w->types);
+    }
     memset(w, 0, sizeof *w);
 }
 
@@ -45,22 +49,97 @@ void ner_tag_features(const ner_gaz_t *gz, const char *const *s, const uint32_t 
     for (size_t i = 0; i < n; i++) {
         ner_props(s[i], len[i], w->gaz[i], &w->props[i]);
     }
-    unsigned sflags = ner_sentence_flags(s, len, n);
+    unsigned sflags = ner_sentence_flags(w->props, n);
     for (size_t i = 0; i < n; i++) {
         w->nfeats[i] = (uint8_t)ner_features(w->props, n, i, sflags, w->feats + i * NER_MAX_FEATS);
+    }
+}
+
+static void emit_feats(const ner_model_t *m, const uint32_t *f, size_t nf, float *out)
+{
+    memset(out, 0, NER_NLABELS * sizeof *out);
+    ner_model_emit(m, f, nf, out);
+}
+
+/* Index of the cached score vectors of token t in sentence mode sflags (an index, as
+ * the cache may move when it grows). */
+static size_t type_vectors(const ner_model_t *m, ner_tag_work_t *w, const ner_props_t *t, unsigned sflags)
+{
+    static const int offs[4] = {-2, -1, 1, 2};
+    if (w->types.cap == 0) {
+        ner_map_init(&w->types, 1024);
+    }
+    uint64_t key = ner_mix(ner_mix(t->lower, t->shape), ((uint64_t)t->gaz << 24) ^ (uint64_t)t->cas << 16 ^
+                                                            (uint64_t)t->len << 8 ^ sflags);
+    uint32_t *v = ner_map_put(&w->types, key, 0);
+    if (*v) {
+        return *v - 1;
+    }
+    if (w->ntypes == w->cap_types) {
+        w->cap_types = w->cap_types ? w->cap_types * 2 : 256;
+        w->tvec = ds_xrealloc(w->tvec, w->cap_types * 5 * NER_NLABELS * sizeof *w->tvec);
+    }
+    *v = (uint32_t)++w->ntypes;
+    float *vec = w->tvec + (w->ntypes - 1) * 5 * NER_NLABELS;
+    uint32_t f[NER_MAX_FEATS];
+    emit_feats(m, f, ner_feat_unary(t, sflags, f), vec);
+    for (int j = 0; j < 4; j++) {
+        emit_feats(m, f, ner_feat_neighbour(t, offs[j], sflags, f), vec + (size_t)(j + 1) * NER_NLABELS);
+    }
+    return w->ntypes - 1;
+}
+
+static void add(float *acc, const float *v)
+{
+    for (int l = 0; l < NER_NLABELS; l++) {
+        acc[l] += v[l];
+    }
+}
+
+/* Emission scores of token i: cached unary and neighbour vectors plus the pairs. */
+static void emission(const ner_model_t *m, ner_tag_work_t *w, const float *const *vecs, const float *edge,
+                     size_t n, size_t i, unsigned sflags, float *out)
+{
+    static const int offs[4] = {-2, -1, 1, 2};
+    uint32_t f[NER_MAX_FEATS];
+    emit_feats(m, f, ner_feat_pairs(w->props, n, i, sflags, f), out);
+    add(out, vecs[i]);
+    for (int j = 0; j < 4; j++) {
+        long k = (long)i + offs[j];
+        add(out, k < 0 || k >= (long)n ? edge + j * NER_NLABELS : vecs[k] + (j + 1) * NER_NLABELS);
     }
 }
 
 void ner_tag_sentence(const ner_model_t *m, const ner_gaz_t *gz, const char *const *s, const uint32_t *len,
                       const uint8_t *space, size_t n, ner_tag_work_t *w, uint8_t *labels)
 {
+    static const int offs[4] = {-2, -1, 1, 2};
     if (n == 0) {
         return;
     }
-    ner_tag_features(gz, s, len, space, n, w);
-    memset(w->emit, 0, n * NER_NLABELS * sizeof *w->emit);
+    reserve(w, n);
+    ner_gaz_tag(gz, s, len, space, n, w->gaz);
     for (size_t i = 0; i < n; i++) {
-        ner_model_emit(m, w->feats + i * NER_MAX_FEATS, w->nfeats[i], w->emit + i * NER_NLABELS);
+        ner_props(s[i], len[i], w->gaz[i], &w->props[i]);
     }
+    unsigned sflags = ner_sentence_flags(w->props, n);
+    size_t *idx = ds_xmalloc(n * sizeof *idx);
+    for (size_t i = 0; i < n; i++) {
+        idx[i] = type_vectors(m, w, &w->props[i], sflags);
+    }
+    const float **vecs = ds_xmalloc(n * sizeof *vecs);
+    for (size_t i = 0; i < n; i++) {
+        vecs[i] = w->tvec + idx[i] * 5 * NER_NLABELS;
+    }
+    free(idx);
+    float edge[4 * NER_NLABELS];
+    uint32_t f[NER_MAX_FEATS];
+    for (int j = 0; j < 4; j++) {
+        emit_feats(m, f, ner_feat_neighbour(NULL, offs[j], sflags, f), edge + j * NER_NLABELS);
+    }
+    for (size_t i = 0; i < n; i++) {
+        emission(m, w, vecs, edge, n, i, sflags, w->emit + i * NER_NLABELS);
+    }
+    free(vecs);
     ner_viterbi(w->emit, ner_model_trans(m), n, labels, w->score, w->back);
 }

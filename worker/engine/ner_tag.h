@@ -7,6 +7,7 @@
 
 #include "ner_feat.h"
 #include "ner_gaz.h"
+#include "ner_map.h"
 #include "ner_model.h"
 
 #include <stddef.h>
@@ -21,6 +22,11 @@ typedef struct {
     uint8_t *nfeats;
     float *emit, *score;
     uint8_t *back;
+    /* per distinct token (props and sentence mode): its unary and four neighbour
+     * score vectors, 5 * NER_NLABELS floats each; lives as long as the work */
+    ner_map_t types;
+    float *tvec;
+    size_t ntypes, cap_types;
 } ner_tag_work_t;
 
 void ner_tag_work_free(ner_tag_work_t *w);
@@ -29,7 +35,8 @@ void ner_tag_work_free(ner_tag_work_t *w);
 void ner_tag_features(const ner_gaz_t *gz, const char *const *s, const uint32_t *len, const uint8_t *space,
                       size_t n, ner_tag_work_t *w);
 
-/* Tags a sentence: labels[n] receives BILOU labels. */
+/* Tags a sentence: labels[n] receives BILOU labels.  Scores are cached per distinct
+ * token in w, so reuse one w for all sentences of a document. */
 void ner_tag_sentence(const ner_model_t *m, const ner_gaz_t *gz, const char *const *s, const uint32_t *len,
                       const uint8_t *space, size_t n, ner_tag_work_t *w, uint8_t *labels);
 

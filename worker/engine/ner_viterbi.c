@@ -1,7 +1,8 @@
 /* ner_viterbi.c: exact first-order Viterbi decoding over BILOU labels.
  *
- * Transitions that BILOU forbids (O -> I-X, B-X -> O, B-X -> I-Y, ...) are hard
- * constraints, so every decoded sequence is a well-formed set of spans.  Used by the
+ * Transitions that BILOU forbids (O -> I-X, B-X -> O, B-X -> I-Y, ...) carry
+ * NER_FORBIDDEN in the transition matrix (ner_trans_mask), far below any reachable
+ * score, so every decoded sequence is a well-formed set of spans.  Used by the
  * runtime tagger and by the trainer (structured perceptron), so both decode alike.
  */
 #include "ner_feat.h"
@@ -24,6 +25,17 @@ static int final_ok(unsigned a)
     return p == NER_O || p == NER_L || p == NER_U;
 }
 
+void ner_trans_mask(float *trans)
+{
+    for (unsigned a = 0; a <= NER_NLABELS; a++) {
+        for (unsigned b = 0; b < NER_NLABELS; b++) {
+            if (!ner_transition_ok(a, b)) {
+                trans[a * NER_NLABELS + b] = NER_FORBIDDEN;
+            }
+        }
+    }
+}
+
 void ner_viterbi(const float *emit, const float *trans, size_t n, uint8_t *labels, float *score,
                  uint8_t *back)
 {
@@ -31,24 +43,33 @@ void ner_viterbi(const float *emit, const float *trans, size_t n, uint8_t *label
     if (n == 0) {
         return;
     }
+    /* predecessors BILOU allows for each label: 9 for O/B/U, 2 for I/L */
+    uint8_t pred[NER_NLABELS][NER_NLABELS];
+    int npred[NER_NLABELS];
     for (int b = 0; b < L; b++) {
-        score[b] = ner_transition_ok(NER_NLABELS, (unsigned)b) ? emit[b] + trans[NER_NLABELS * L + b] : -FLT_MAX;
+        npred[b] = 0;
+        for (int a = 0; a < L; a++) {
+            if (ner_transition_ok((unsigned)a, (unsigned)b)) {
+                pred[b][npred[b]++] = (uint8_t)a;
+            }
+        }
+    }
+    for (int b = 0; b < L; b++) {
+        score[b] = emit[b] + trans[NER_NLABELS * L + b];
     }
     for (size_t t = 1; t < n; t++) {
         const float *prev = score + (t - 1) * L;
         for (int b = 0; b < L; b++) {
-            float best = -FLT_MAX;
-            int arg = 0;
-            for (int a = 0; a < L; a++) {
-                if (prev[a] == -FLT_MAX || !ner_transition_ok((unsigned)a, (unsigned)b)) {
-                    continue;
-                }
+            int arg = pred[b][0];
+            float best = prev[arg] + trans[arg * L + b];
+            for (int k = 1; k < npred[b]; k++) {
+                int a = pred[b][k];
                 float v = prev[a] + trans[a * L + b];
                 if (v > best) {
                     best = v, arg = a;
                 }
             }
-            score[t * L + b] = best == -FLT_MAX ? -FLT_MAX : best + emit[t * L + b];
+            score[t * L + b] = best + emit[t * L + b];
             back[t * L + b] = (uint8_t)arg;
         }
     }
