@@ -38,7 +38,7 @@ static int check_config(const broker_config_t *c, char *errstr, size_t errlen)
         {"lease-ms", c->lease_ms, 0, INT64_MAX / 4},           {"busy-retry-ms", c->busy_retry_ms, 0, 3600000},
         {"batch", c->batch, 1, 100000},                        {"journal-max-bytes", c->journal_max_bytes, 1 << 20, INT64_MAX},
         {"drain-timeout-ms", c->drain_timeout_ms, 0, 86400000}, {"flush-ms", c->flush_ms, 1, 60000},
-        {"zmtp-heartbeat-ms", c->zmtp_heartbeat_ms, 0, 3600000},
+        {"zmtp-heartbeat-ms", c->zmtp_heartbeat_ms, 0, 3600000}, {"dedup-sweep-ms", c->sweep_ms, 10, 86400000},
     };
     for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
         if (r[i].v < r[i].lo || r[i].v > r[i].hi) {

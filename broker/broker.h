@@ -38,6 +38,7 @@ typedef struct {
     int64_t drain_timeout_ms;
     int64_t flush_ms;           /* longest a commit without an ack may wait */
     int64_t zmtp_heartbeat_ms;  /* ZMQ_HEARTBEAT_IVL, 0 off */
+    int64_t sweep_ms;           /* how often expired deduplication entries are removed */
 } broker_config_t;
 
 typedef struct {

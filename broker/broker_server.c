@@ -29,7 +29,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SWEEP_EVERY_MS 60000
 #define SWEEP_MAX 10000
 #define MAX_PENDING_OPS 20000
 
@@ -132,7 +131,7 @@ static void sweep_dedup(broker_t *b)
     if (b->now_ms < b->next_sweep_ms) {
         return;
     }
-    b->next_sweep_ms = b->now_ms + SWEEP_EVERY_MS;
+    b->next_sweep_ms = b->now_ms + b->cfg.sweep_ms;
     size_t n = 0;
     int rc = broker_journal_expire_done(b->journal, broker_dedup_cutoff_ms(ds_wall_ms(), b->cfg.dedup_days),
                                         SWEEP_MAX, &n);

@@ -31,6 +31,7 @@ static const ds_setting_t settings[] = {
     {"max-queue-bytes", DS_SET_INT, &cfg.max_queue_bytes, "4G", NULL, "their journal bytes before submits get busy"},
     {"max-attempts", DS_SET_INT, &cfg.max_attempts, "5", NULL, "attempts before a document is dead"},
     {"dedup-days", DS_SET_INT, &cfg.dedup_days, "30", NULL, "days the ids of finished documents are remembered"},
+    {"dedup-sweep-ms", DS_SET_INT, &cfg.sweep_ms, "60000", NULL, "how often ids older than dedup-days are forgotten"},
     {"heartbeat-ms", DS_SET_INT, &cfg.heartbeat_ms, "2500", NULL, "MDP heartbeat interval"},
     {"liveness", DS_SET_INT, &cfg.liveness, "3", NULL, "heartbeat intervals of silence before a worker is dead"},
     {"request-timeout-ms", DS_SET_INT, &cfg.request_timeout_ms, "10000", NULL, "how long a synchronous request waits for a worker"},

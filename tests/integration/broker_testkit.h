@@ -11,6 +11,7 @@
  *       "done"   reply done            "fail"   reply failed, retryable
  *       "fatal"  failed, not retryable "hang"   take one request and go silent
  *       "crash"  _exit(1) on the first request
+ *       "slow"   reply done after 1 s, heartbeating meanwhile (recorded "late ID")
  * Everything runs inside the forked Check test; every wait has a timeout.
  */
 #ifndef BROKER_TESTKIT_H
@@ -266,7 +267,7 @@ static BK_UNUSED bool bk_worker_handle(zsock_t *s, const char *mode, const char 
     if (strcmp(mode, "crash") == 0) {
         _exit(1);
     }
-    if (strcmp(mode, "hang") == 0) {
+    if (strcmp(mode, "hang") == 0 || strcmp(mode, "slow") == 0) {
         return false;
     }
     if (strcmp(mode, "fail") == 0 || strcmp(mode, "fatal") == 0) {
@@ -296,12 +297,21 @@ static BK_UNUSED int bk_worker_main(int argc, char **argv)
     }
     bk_worker_cmd(s, MDPW_READY, DS_SVC_ANALYZE, NULL, NULL);
     int64_t next_hb = zclock_mono() + hb;
-    bool silent = false;
+    bool silent = false, slow = strcmp(mode, "slow") == 0;
+    int64_t reply_at = 0;
+    zframe_t *held = NULL;
+    char held_id[256] = "";
     while (getppid() == parent) {
         zmsg_t *m = zmsg_recv(s);
-        if (!silent && zclock_mono() >= next_hb) {
+        if ((!silent || slow) && zclock_mono() >= next_hb) {
             bk_worker_cmd(s, MDPW_HEARTBEAT, NULL, NULL, NULL);
             next_hb = zclock_mono() + hb;
+        }
+        if (held && zclock_mono() >= reply_at) {
+            bk_record(record, "late", held_id, "slow");
+            bk_worker_reply(s, &held, "done", held_id, false);
+            zframe_destroy(&held);
+            silent = false;
         }
         if (m == NULL || silent) {
             zmsg_destroy(&m);
@@ -320,11 +330,26 @@ static BK_UNUSED int bk_worker_main(int argc, char **argv)
         if (cmd && zframe_size(cmd) == 1 && zframe_data(cmd)[0] == MDPW_REQUEST && zmsg_size(m) == 6) {
             zframe_t *addr = zframe_dup(zmsg_next(m));
             zmsg_next(m);
-            silent = !bk_worker_handle(s, mode, record, &addr, zmsg_next(m));
+            zframe_t *bodyf = zmsg_next(m);
+            silent = !bk_worker_handle(s, mode, record, &addr, bodyf);
+            if (silent && slow) {
+                ds_body_t b;
+                char err[64];
+                ds_str_t v = {0};
+                if (ds_body_parse(&b, zframe_data(bodyf), zframe_size(bodyf), err, sizeof err) == 0) {
+                    (void)ds_body_str(&b, "id", &v, err, sizeof err);
+                    snprintf(held_id, sizeof held_id, "%.*s", (int)v.len, v.ptr ? v.ptr : "");
+                    ds_body_free(&b);
+                }
+                held = addr;
+                addr = NULL;
+                reply_at = zclock_mono() + 1000;
+            }
             zframe_destroy(&addr);
         }
         zmsg_destroy(&m);
     }
+    zframe_destroy(&held);
     zsock_destroy(&s);
     return 0;
 }
