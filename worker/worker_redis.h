@@ -10,6 +10,7 @@
  * the MDP loop uses to keep heartbeating the broker and to abandon on SIGTERM.
  *
  * Callers: worker_job.c (one per child), tests.  Not thread-safe (one per process).
+ * The process must ignore SIGPIPE (writing to a Redis that went away raises it).
  */
 #ifndef WORKER_REDIS_H
 #define WORKER_REDIS_H

@@ -28,7 +28,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#define TB_MAX_WORKERS 64
+#define TB_MAX_WORKERS 256
 
 typedef struct {
     zsock_t *router;
@@ -73,13 +73,16 @@ static inline void tb_destroy(tb_t **bp)
     *bp = NULL;
 }
 
-static inline void tb_send(tb_t *b, zframe_t *who, int cmd, zmsg_t **body_p)
+/* false when the worker has gone away (ROUTER_MANDATORY says EHOSTUNREACH) */
+static inline bool tb_send(tb_t *b, zframe_t *who, int cmd, zmsg_t **body_p)
 {
     zmsg_t *m = ds_mdpw_msg(cmd, NULL, body_p);
     zmsg_pushmem(m, zframe_data(who), zframe_size(who));
     if (zmsg_send(&m, b->router) != 0) {
-        zmsg_destroy(&m); /* the worker went away */
+        zmsg_destroy(&m);
+        return false;
     }
+    return true;
 }
 
 static inline void tb_heartbeat(tb_t *b)
@@ -91,6 +94,19 @@ static inline void tb_heartbeat(tb_t *b)
         tb_send(b, b->known[i], MDPW_HEARTBEAT, NULL);
     }
     b->hb_at = ds_now_ms() + 300;
+}
+
+/* Removes id from a list of identities. */
+static inline void tb_forget(zframe_t **list, int *n, zframe_t *id)
+{
+    for (int i = 0; i < *n; i++) {
+        if (zframe_eq(list[i], id)) {
+            zframe_destroy(&list[i]);
+            memmove(&list[i], &list[i + 1], (size_t)(*n - i - 1) * sizeof list[0]);
+            (*n)--;
+            i--;
+        }
+    }
 }
 
 /* Receives one worker message (up to timeout_ms); handles READY/HEARTBEAT/DISCONNECT.
@@ -131,6 +147,8 @@ static inline zframe_t *tb_poll(tb_t *b, int timeout_ms, zframe_t **from)
         *from = zframe_dup(id);
     } else if (c == MDPW_DISCONNECT) {
         b->disconnects++;
+        tb_forget(b->idle, &b->n_idle, id);
+        tb_forget(b->known, &b->n_known, id);
     } else {
         ck_assert_int_eq(c, MDPW_HEARTBEAT);
     }
@@ -155,22 +173,26 @@ static inline bool tb_wait_ready(tb_t *b, int n, int timeout_ms)
     return b->readies >= n;
 }
 
-/* Sends a REQUEST to the least recently idle worker; false when none is idle. */
+/* Sends a REQUEST to the least recently idle worker that is still connected; false
+ * when none is. */
 static inline bool tb_request(tb_t *b, const void *body, size_t len)
 {
-    if (b->n_idle == 0) {
-        return false;
+    while (b->n_idle > 0) {
+        zframe_t *w = b->idle[0];
+        memmove(&b->idle[0], &b->idle[1], (size_t)(b->n_idle - 1) * sizeof b->idle[0]);
+        b->n_idle--;
+        zmsg_t *m = zmsg_new();
+        zmsg_addstr(m, "client-1");
+        zmsg_addmem(m, "", 0);
+        zmsg_addmem(m, body, len);
+        bool sent = tb_send(b, w, MDPW_REQUEST, &m);
+        zmsg_destroy(&m);
+        zframe_destroy(&w);
+        if (sent) {
+            return true;
+        }
     }
-    zframe_t *w = b->idle[0];
-    memmove(&b->idle[0], &b->idle[1], (size_t)(b->n_idle - 1) * sizeof b->idle[0]);
-    b->n_idle--;
-    zmsg_t *m = zmsg_new();
-    zmsg_addstr(m, "client-1");
-    zmsg_addmem(m, "", 0);
-    zmsg_addmem(m, body, len);
-    tb_send(b, w, MDPW_REQUEST, &m);
-    zframe_destroy(&w);
-    return true;
+    return false;
 }
 
 /* Waits for one REPLY; the replying worker becomes idle again.  Returns the body
@@ -276,6 +298,24 @@ static inline pid_t tw_start(const char *ep, const char *redis_url, const char *
     pid_t pid = tw_spawn((char *const *)argv, log);
     free(bin);
     return pid;
+}
+
+/* Pids of the children of pid (up to cap); returns how many. */
+static inline int tw_children(pid_t pid, pid_t *out, int cap)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+    FILE *f = fopen(path, "r");
+    int n = 0;
+    if (f == NULL) {
+        return 0;
+    }
+    int v;
+    while (n < cap && fscanf(f, "%d", &v) == 1) {
+        out[n++] = v;
+    }
+    fclose(f);
+    return n;
 }
 
 /* ---- Redis assertions -------------------------------------------------------------- */
