@@ -111,6 +111,35 @@ static int load_roles(ner_t *ner, const char *dir, char *errstr, size_t errlen)
     return 0;
 }
 
+/* names.tsv: TYPE<TAB>name of well-known entities. */
+static int load_known(ner_t *ner, const char *dir, char *errstr, size_t errlen)
+{
+    static const char *const types[] = {"PERSON", "ORG", "LOCATION", "NORP"};
+    char path[4096], line[512];
+    snprintf(path, sizeof path, "%s/ner/names.tsv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(errstr, errlen, "ner: cannot read %s", path);
+        return DS_EIO;
+    }
+    ner_map_init(&ner->known, 256);
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        char *tab = strchr(line, '\t');
+        if (line[0] == '#' || !tab) {
+            continue;
+        }
+        *tab = '\0';
+        for (uint32_t t = 0; t < 4; t++) {
+            if (strcmp(line, types[t]) == 0) {
+                *ner_map_put(&ner->known, ner_phrase_key(tab + 1, strlen(tab + 1)), 0) = t + 1;
+            }
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
 ner_t *ner_load(const char *data_dir, char *errstr, size_t errlen)
 {
     char path[4096];
@@ -125,7 +154,8 @@ ner_t *ner_load(const char *data_dir, char *errstr, size_t errlen)
     }
     snprintf(path, sizeof path, "%s/ner/model.bin", data_dir);
     ner->model = ner_model_load(path, errstr, errlen);
-    if (!ner->model || load_roles(ner, data_dir, errstr, errlen) != 0) {
+    if (!ner->model || load_roles(ner, data_dir, errstr, errlen) != 0 ||
+        load_known(ner, data_dir, errstr, errlen) != 0) {
         goto fail;
     }
     return ner;
@@ -145,6 +175,9 @@ void ner_destroy(ner_t **self_p)
     ner_model_destroy(&ner->model);
     if (ner->role_list) {
         ner_map_free(&ner->roles);
+    }
+    if (ner->known.cap) {
+        ner_map_free(&ner->known);
     }
     free(ner->role_list);
     free(ner->roles_buf);

@@ -103,8 +103,10 @@ static long find_entity(ner_run_t *run, index_t *ix, uint32_t mi)
         v = ner_map_get(&ix->initials, ner_hash(ner_tok_text(d, m->first), ner_tok_len(d, m->first)));
     }
     if (!v && m->type != NER_PER) {
-        const geo_place_t *p = ner_country_at(run->ner, d, m->first, m->end);
-        bool country_name = p && m->type != NER_NORP && !geo_demonym(run->ner->geo, m->key);
+        const geo_place_t *p = ner_country_at(run->ner, d, m->first, m->end), *c[1];
+        bool country_name = m->type != NER_NORP && geo_find(run->ner->geo, m->key, c, 1) == 1 &&
+                            c[0]->kind == GEO_COUNTRY;
+        p = country_name ? c[0] : p;
         if (p && (country_name || m->type == NER_NORP)) {
             v = ner_map_get(&ix->country, typed(ner_hash(p->cc, 2), m->type));
             if (!v) {

@@ -37,6 +37,7 @@ struct ner {
     ner_role_t *role_list;
     size_t n_roles;
     char *roles_buf;
+    ner_map_t known;   /* phrase key of a well-known name (names.tsv) -> type + 1 */
 };
 
 typedef struct {

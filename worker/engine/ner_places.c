@@ -16,16 +16,19 @@
 #define MAX_CAND 16
 #define MAX_DOC_CC 64
 
+/* Countries the document names, with how many entities name each. */
 typedef struct {
     char cc[MAX_DOC_CC][3];
+    uint32_t count[MAX_DOC_CC];
     size_t n;
+    const char *self; /* the country of the entity being placed, counted once less */
 } ccset_t;
 
 static bool cc_in(const ccset_t *s, const char *cc)
 {
     for (size_t i = 0; i < s->n; i++) {
         if (cc[0] && strncmp(s->cc[i], cc, 2) == 0) {
-            return true;
+            return s->count[i] > (s->self && strncmp(s->self, cc, 2) == 0 ? 1u : 0u);
         }
     }
     return false;
@@ -33,8 +36,15 @@ static bool cc_in(const ccset_t *s, const char *cc)
 
 static void cc_add(ccset_t *s, const char *cc)
 {
-    if (cc[0] && !cc_in(s, cc) && s->n < MAX_DOC_CC) {
-        memcpy(s->cc[s->n++], cc, 3);
+    for (size_t i = 0; i < s->n; i++) {
+        if (strncmp(s->cc[i], cc, 2) == 0) {
+            s->count[i]++;
+            return;
+        }
+    }
+    if (cc[0] && s->n < MAX_DOC_CC) {
+        memcpy(s->cc[s->n], cc, 3);
+        s->count[s->n++] = 1;
     }
 }
 
@@ -126,12 +136,16 @@ void ner_places(ner_run_t *run)
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < run->ne; i++) {
             ner_ent_t *e = &run->e[i];
-            if (e->type != NER_LOC || (e->place && e->place->kind == GEO_COUNTRY)) {
+            if (e->type != NER_LOC) {
                 continue;
             }
-            e->place = choose(run, e, &doc);
-            if (e->place) {
-                memcpy(e->cc, e->place->cc, 3);
+            doc.self = e->place ? e->place->cc : NULL;
+            const geo_place_t *p = choose(run, e, &doc);
+            /* a name that coreference tied to a country keeps it unless the context
+             * picks another sense ("Atlanta, Georgia") */
+            if (p && (!e->place || e->place->kind != GEO_COUNTRY || p->kind != GEO_COUNTRY)) {
+                e->place = p;
+                memcpy(e->cc, p->cc, 3);
             }
         }
     }

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static bool has_capital(const engine_doc_t *d, size_t first, size_t end);
+
 #define is_cap ner_tok_cap
 #define gaz_of(run, a, b) ner_gaz_span((run), (a), (b))
 
@@ -139,6 +141,39 @@ static void compounds(ner_run_t *run)
     free(owner);
 }
 
+/* Well-known names (names.tsv): an untagged match becomes a mention, a mention that
+ * is exactly a match takes its type. */
+static void known_names(ner_run_t *run)
+{
+    const engine_doc_t *d = run->doc;
+    size_t nm = run->nm;
+    for (size_t i = 0; i < nm; i++) {
+        ner_mention_t *m = &run->m[i];
+        const uint32_t *v = ner_map_get(&run->ner->known, m->key);
+        if (v && !m->dropped && !m->sub) {
+            m->type = (uint8_t)(*v - 1);
+        }
+    }
+    for (size_t s = 0; s < d->n_sents; s++) {
+        size_t end = d->sents[s].tok_end;
+        for (size_t i = d->sents[s].tok_first; i < end; i++) {
+            for (size_t n = end - i < 4 ? end - i : 4; n >= 1; n--) {
+                bool free_span = true;
+                for (size_t t = i; t < i + n && free_span; t++) {
+                    free_span = run->labels[t] == NER_O;
+                }
+                const uint32_t *v = free_span ? ner_map_get(&run->ner->known, ner_span_key(d, i, i + n)) : NULL;
+                if (v && has_capital(d, i, i + n)) {
+                    memset(run->labels + i, NER_LABEL(*v - 1, NER_I), n);
+                    ner_add_mention(run, (uint32_t)i, (uint32_t)(i + n), (uint32_t)s, (int)*v - 1);
+                    i += n - 1;
+                    break;
+                }
+            }
+        }
+    }
+}
+
 /* "US", "UK", "UAE": one all-capital token of two or three letters. */
 static bool short_code(const engine_doc_t *d, const ner_mention_t *m)
 {
@@ -224,6 +259,16 @@ static bool only_positional(const ner_run_t *run, const ner_mention_t *m, const 
         }
     }
     return true;
+}
+
+static bool has_capital(const engine_doc_t *d, size_t first, size_t end)
+{
+    for (size_t i = d->toks[first].start; i < d->toks[end - 1].end; i++) {
+        if (d->text[i] >= 'A' && d->text[i] <= 'Z') {
+            return true;
+        }
+    }
+    return false;
 }
 
 static bool has_upper(const engine_doc_t *d, const ner_mention_t *m)
@@ -345,6 +390,7 @@ void ner_rules(ner_run_t *run)
     ner_roles(run);
     particles(run);
     compounds(run);
+    known_names(run);
     retype(run);
     false_positives(run);
     vote_types(run);

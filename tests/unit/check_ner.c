@@ -1,0 +1,530 @@
+/* check_ner.c: the entity stage (worker/engine/ner*.c, geo*.c): golden expectations on
+ * ../shared/samples/us-iran-relations-2007.txt and one short example per rule (roles,
+ * coreference, particles, positional capitals, countries, places), plus the API's
+ * contracts (bad spans, missing data, corrupt model, JSON shape, determinism).
+ *
+ * Tokens and sentences come from the engine's own tokenizer (engine_tokenize,
+ * engine_segment), as in production.  Expectations are written by hand.
+ */
+#include "check_engine_helpers.h"
+#include "ds_json.h"
+#include "engine_internal.h"
+#include "ner.h"
+#include "ner_model.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    engine_result_t r;
+    engine_doc_t doc;
+    ner_result_t *nr;
+    char *text;
+} doc_t;
+
+static ner_t *load_ner(void)
+{
+    char err[256] = "";
+    char *dir = engine_default_data_dir();
+    ner_t *ner = ner_load(dir, err, sizeof err);
+    ck_assert_msg(ner != NULL, "ner_load(%s): %s", dir, err);
+    free(dir);
+    return ner;
+}
+
+static void analyse(doc_t *d, const char *text)
+{
+    memset(d, 0, sizeof *d);
+    d->text = ds_xstrdup(text);
+    d->r.text = d->text;
+    d->r.len = strlen(text);
+    engine_tokenize(&d->r);
+    engine_segment(&d->r);
+    engine_doc_view(&d->r, &d->doc);
+    ner_t *ner = load_ner();
+    char err[256] = "";
+    ck_assert_msg(ner_run(ner, &d->doc, &d->nr, err, sizeof err) == 0, "ner_run: %s", err);
+    ner_destroy(&ner);
+}
+
+static void done(doc_t *d)
+{
+    ner_result_destroy(&d->nr);
+    free(d->r.toks);
+    free(d->r.sents);
+    free(d->r.paras);
+    free(d->text);
+}
+
+static const ner_entity_t *entity(const doc_t *d, const char *name)
+{
+    size_t n;
+    const ner_entity_t *e = ner_result_entities(d->nr, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(e[i].name, name) == 0) {
+            return &e[i];
+        }
+    }
+    return NULL;
+}
+
+static const ner_entity_t *need(const doc_t *d, const char *name, const char *type)
+{
+    const ner_entity_t *e = entity(d, name);
+    ck_assert_msg(e != NULL, "no entity named \"%s\"", name);
+    ck_assert_msg(strcmp(e->type, type) == 0, "\"%s\" is %s, want %s", name, e->type, type);
+    return e;
+}
+
+static bool has_country(const doc_t *d, const char *cc)
+{
+    size_t n;
+    const ner_country_t *c = ner_result_countries(d->nr, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(c[i].code, cc) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static const ner_location_t *location(const doc_t *d, const char *name)
+{
+    size_t n;
+    const ner_location_t *l = ner_result_locations(d->nr, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(l[i].name, name) == 0) {
+            return &l[i];
+        }
+    }
+    return NULL;
+}
+
+static bool has_alias(const ner_entity_t *e, const char *alias)
+{
+    for (size_t i = 0; i < e->n_aliases; i++) {
+        if (strcmp(e->aliases[i], alias) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void sample(doc_t *d)
+{
+    char *text = ce_sample("us-iran-relations-2007.txt");
+    ck_assert_msg(text != NULL, "sample not found");
+    analyse(d, text);
+    free(text);
+}
+
+/* ---- golden: the sample ---- */
+
+START_TEST(test_sample_names_its_people_as_persons)
+{
+    static const char *const people[] = {"Rice",    "Manouchehr Mottaki", "Powell",   "Zebari",
+                                         "Kharrazi", "Nick Burns",         "Larijani", "Abdul Hadi al-Iraqi"};
+    doc_t d;
+    sample(&d);
+    for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
+        need(&d, people[i], "PERSON");
+    }
+    done(&d);
+}
+END_TEST
+
+START_TEST(test_sample_lists_its_countries)
+{
+    static const char *const codes[] = {"US", "IR", "IQ", "EG", "GB"};
+    doc_t d;
+    sample(&d);
+    for (size_t i = 0; i < 5; i++) {
+        ck_assert_msg(has_country(&d, codes[i]), "country %s missing", codes[i]);
+    }
+    size_t n;
+    const ner_country_t *c = ner_result_countries(d.nr, &n);
+    ck_assert_str_eq(c[0].code, "IR"); /* the article is about Iran */
+    done(&d);
+}
+END_TEST
+
+START_TEST(test_sample_places_sharm_el_sheikh_and_baghdad_on_the_map)
+{
+    doc_t d;
+    sample(&d);
+    const ner_location_t *s = location(&d, "Sharm el-Sheikh"), *b = location(&d, "Baghdad");
+    ck_assert_msg(s && b, "Sharm el-Sheikh or Baghdad not placed");
+    ck_assert_str_eq(s->country, "EG");
+    ck_assert_str_eq(s->kind, "city");
+    ck_assert(fabs(s->lat - 27.9) < 0.2 && fabs(s->lon - 34.3) < 0.2);
+    ck_assert_str_eq(b->country, "IQ");
+    ck_assert(fabs(b->lat - 33.3) < 0.2 && fabs(b->lon - 44.4) < 0.2);
+    const ner_entity_t *sharm = need(&d, "Sharm el-Sheikh", "LOCATION");
+    ck_assert_msg(has_alias(sharm, "Sharm"), "\"Sharm\" did not join \"Sharm el-Sheikh\"");
+    done(&d);
+}
+END_TEST
+
+START_TEST(test_sample_roles_and_countries_of_people)
+{
+    doc_t d;
+    sample(&d);
+    const ner_entity_t *rice = need(&d, "Rice", "PERSON");
+    ck_assert_str_eq(rice->role, "Secretary of State");
+    ck_assert_str_eq(rice->country, "US");
+    ck_assert_uint_eq(rice->count, 3);
+    const ner_entity_t *k = need(&d, "Kharrazi", "PERSON");
+    ck_assert_str_eq(k->role, "Foreign Minister");
+    ck_assert_str_eq(k->country, "IR");
+    const ner_entity_t *z = need(&d, "Zebari", "PERSON");
+    ck_assert_str_eq(z->country, "IQ");
+    ck_assert_str_eq(need(&d, "Larijani", "PERSON")->role, "National Security Advisor");
+    const ner_entity_t *m = need(&d, "Manouchehr Mottaki", "PERSON");
+    ck_assert_msg(has_alias(m, "Mottaki"), "\"Mottaki\" did not join \"Manouchehr Mottaki\"");
+    ck_assert_ptr_null(entity(&d, "Mottaki"));
+    done(&d);
+}
+END_TEST
+
+START_TEST(test_sample_has_no_entities_from_common_words)
+{
+    static const char *const words[] = {"Most", "Even", "Written", "The", "For", "But", "State", "Defense"};
+    doc_t d;
+    sample(&d);
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        ck_assert_msg(entity(&d, words[i]) == NULL, "\"%s\" became an entity", words[i]);
+    }
+    done(&d);
+}
+END_TEST
+
+/* ---- rules, one short example each ---- */
+
+START_TEST(test_title_is_role_not_part_of_name)
+{
+    doc_t d;
+    analyse(&d, "Toyota said on Tuesday that President Katsuaki Watanabe will visit Detroit next week.");
+    const ner_entity_t *e = need(&d, "Katsuaki Watanabe", "PERSON");
+    ck_assert_str_eq(e->role, "President");
+    ck_assert_ptr_null(entity(&d, "President Katsuaki Watanabe"));
+    done(&d);
+}
+END_TEST
+
+START_TEST(test_demonym_before_role_gives_person_country)
+{
+    doc_t d;
+    analyse(&d, "The talks were attended by Iranian FM Kharrazi and by the Georgian Prime Minister.");
+    const ner_entity_t *e = need(&d, "Kharrazi", "PERSON");
+    ck_assert_str_eq(e->role, "Foreign Minister");
+    ck_assert_str_eq(e->country, "IR");
+    ck_assert_msg(has_country(&d, "GE"), "\"Georgian\" did not give Georgia (GE)");
+    done(&d);
+}
+END_TEST
+
+START_TEST(test_us_role_implies_country_when_text_names_none)
+{
+    doc_t d;
+    analyse(&d, "Officials said Secretary of State Rice would travel to Cairo on Sunday.");
+    const ner_entity_t *e = need(&d, "Rice", "PERSON");
+    ck_assert_str_eq(e->role, "Secretary of State");
+    ck_assert_str_eq(e->country, "US");
+    done(&d);
+}
+END_TEST
+
+START_TEST(test_surname_joins_earlier_full_name)
+{
+    doc_t d;
+    analyse(&d, "Foreign Minister Manouchehr Mottaki arrived in Baghdad on Friday. "
+                "Officials said Mottaki met Iraqi leaders for two hours.");
+    const ner_entity_t *e = need(&d, "Manouchehr Mottaki", "PERSON");
+    ck_assert_uint_eq(e->count, 2);
+    ck_assert(has_alias(e, "Mottaki"));
+    done(&d);
+}
+END_TEST
+
+START_TEST(test_acronym_joins_long_form)
+{
+    doc_t d;
+    analyse(&d, "The International Atomic Energy Agency will send inspectors to Iran next month. "
+                "A spokesman said the IAEA wants full access to the sites.");
+    const ner_entity_t *e = need(&d, "International Atomic Energy Agency", "ORG");
+    ck_assert_msg(has_alias(e, "IAEA"), "IAEA did not join its long form");
+    ck_assert_ptr_null(entity(&d, "IAEA"));
+    done(&d);
+}
+END_TEST
+
+START_TEST(test_names_with_particles_and_hyphens_stay_whole)
+{
+    doc_t d;
+    analyse(&d, "American forces said they captured Abdul Hadi al-Iraqi, a senior al-Qaeda militant, "
+                "near the border. Leaders later met in Sharm el-Sheikh.");
+    need(&d, "Abdul Hadi al-Iraqi", "PERSON");
+    need(&d, "al-Qaeda", "ORG");
+    need(&d, "Sharm el-Sheikh", "LOCATION");
+    done(&d);
+}
+END_TEST
+
+START_TEST(test_sentence_initial_capitals_are_not_entities)
+{
+    doc_t d;
+    analyse(&d, "Most analysts expect a deal. Even so, traders were nervous on Monday. "
+                "Shares fell sharply in Tokyo. Written reports were sent to the ministry.");
+    static const char *const words[] = {"Most", "Even", "Shares", "Written"};
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_msg(entity(&d, words[i]) == NULL, "\"%s\" became an entity", words[i]);
+    }
+    need(&d, "Tokyo", "LOCATION");
+    done(&d);
+}
+END_TEST
+
+START_TEST(test_headline_and_all_caps_words_are_not_entities)
+{
+    doc_t d;
+    analyse(&d, "Shares Slump As Investors Fear Higher Interest Rates\n\n"
+                "MARKETS FALL AFTER WEAK REPORT ON FACTORY ORDERS\n\n"
+                "Stocks fell in London on Monday after a report from the Bank of England.");
+    static const char *const words[] = {"Shares", "Shares Slump", "Investors", "Fear", "Higher Interest Rates",
+                                        "MARKETS", "WEAK", "REPORT", "FACTORY ORDERS"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        ck_assert_msg(entity(&d, words[i]) == NULL, "\"%s\" became an entity", words[i]);
+    }
+    need(&d, "London", "LOCATION");
+    done(&d);
+}
+END_TEST
+
+START_TEST(test_short_and_official_forms_are_one_country)
+{
+    doc_t d;
+    analyse(&d, "The US and Iran met. Later the U.S. envoy said the United States and America agree. "
+                "Britain and the UK joined them.");
+    const ner_entity_t *us = need(&d, "United States", "LOCATION");
+    ck_assert_uint_eq(us->count, 4);
+    ck_assert_str_eq(us->country, "US");
+    const ner_entity_t *gb = need(&d, "United Kingdom", "LOCATION");
+    ck_assert_uint_eq(gb->count, 2);
+    ck_assert(has_country(&d, "IR"));
+    done(&d);
+}
+END_TEST
+
+START_TEST(test_city_state_pair_resolves_to_us_state)
+{
+    doc_t d;
+    analyse(&d, "The company moved its headquarters to Atlanta, Georgia, last year.");
+    const ner_location_t *a = location(&d, "Atlanta"), *g = location(&d, "Georgia");
+    ck_assert_msg(a && g, "Atlanta or Georgia not placed");
+    ck_assert_str_eq(a->country, "US");
+    ck_assert_str_eq(g->country, "US");
+    ck_assert_str_eq(g->kind, "admin1");
+    ck_assert(!has_country(&d, "GE"));
+    done(&d);
+}
+END_TEST
+
+START_TEST(test_person_named_like_a_country_stays_a_person)
+{
+    doc_t d;
+    analyse(&d, "Michael Jordan scored 30 points as the Chicago Bulls beat the New York Knicks on Sunday.");
+    need(&d, "Michael Jordan", "PERSON");
+    ck_assert_msg(!has_country(&d, "JO"), "Michael Jordan counted as Jordan");
+    done(&d);
+}
+END_TEST
+
+START_TEST(test_demonyms_count_for_their_country)
+{
+    doc_t d;
+    analyse(&d, "Iranian officials met Egyptian diplomats. The Iranians said little.");
+    const ner_entity_t *e = need(&d, "Iranian", "NORP");
+    ck_assert_str_eq(e->country, "IR");
+    ck_assert_uint_eq(e->count, 2);
+    ck_assert(has_country(&d, "EG"));
+    done(&d);
+}
+END_TEST
+
+/* ---- API contracts ---- */
+
+START_TEST(test_json_has_three_arrays_and_offsets_inside_text)
+{
+    doc_t d;
+    sample(&d);
+    ds_buf_t b = DS_BUF_INIT;
+    ds_json_t j;
+    ds_json_init(&j, &b);
+    ds_json_obj_open(&j);
+    ner_result_json(d.nr, &j);
+    ds_json_obj_close(&j);
+    ck_assert(strstr(b.data, "\"entities\":[{") && strstr(b.data, "\"countries\":[{") &&
+              strstr(b.data, "\"locations\":[{"));
+    size_t n;
+    const ner_entity_t *e = ner_result_entities(d.nr, &n);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert(e[i].salience >= 0 && e[i].salience <= 1);
+        for (uint32_t k = 0; k < e[i].count; k++) {
+            uint32_t s = e[i].mentions[2 * k], t = e[i].mentions[2 * k + 1];
+            ck_assert(s < t && t <= d.doc.len);
+            ck_assert((d.doc.text[s] & 0xC0) != 0x80 && (t == d.doc.len || (d.doc.text[t] & 0xC0) != 0x80));
+        }
+    }
+    ds_buf_free(&b);
+    done(&d);
+}
+END_TEST
+
+START_TEST(test_null_result_writes_empty_arrays)
+{
+    ds_buf_t b = DS_BUF_INIT;
+    ds_json_t j;
+    ds_json_init(&j, &b);
+    ds_json_obj_open(&j);
+    ner_result_json(NULL, &j);
+    ds_json_obj_close(&j);
+    ck_assert_str_eq(b.data, "{\"entities\":[],\"countries\":[],\"locations\":[]}");
+    ds_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_same_input_gives_identical_json)
+{
+    char *out[2];
+    for (int k = 0; k < 2; k++) {
+        doc_t d;
+        sample(&d);
+        ds_buf_t b = DS_BUF_INIT;
+        ds_json_t j;
+        ds_json_init(&j, &b);
+        ds_json_obj_open(&j);
+        ner_result_json(d.nr, &j);
+        ds_json_obj_close(&j);
+        out[k] = ds_buf_detach(&b, NULL);
+        done(&d);
+    }
+    ck_assert_str_eq(out[0], out[1]);
+    free(out[0]);
+    free(out[1]);
+}
+END_TEST
+
+START_TEST(test_index_keys_are_type_and_normalised_name)
+{
+    doc_t d;
+    sample(&d);
+    size_t n, nc;
+    const engine_entity_key_t *k = ner_result_keys(d.nr, &n);
+    bool found = false;
+    for (size_t i = 0; i < n; i++) {
+        found |= strcmp(k[i].type, "PERSON") == 0 && strcmp(k[i].norm, "manouchehr_mottaki") == 0;
+    }
+    ck_assert_msg(found, "no PERSON key manouchehr_mottaki");
+    const char *const *cc = ner_result_country_codes(d.nr, &nc);
+    ck_assert_uint_ge(nc, 5);
+    ck_assert_str_eq(cc[0], "IR");
+    done(&d);
+}
+END_TEST
+
+START_TEST(test_bad_token_spans_are_rejected)
+{
+    ner_t *ner = load_ner();
+    engine_tok_t tok = {.start = 5, .end = 50};
+    engine_sent_t sent = {.tok_first = 0, .tok_end = 1};
+    engine_doc_t doc = {.text = "short", .len = 5, .toks = &tok, .n_toks = 1, .sents = &sent, .n_sents = 1};
+    ner_result_t *r = NULL;
+    char err[128] = "";
+    ck_assert_int_eq(ner_run(ner, &doc, &r, err, sizeof err), DS_EINVAL);
+    ck_assert_ptr_null(r);
+    ck_assert(strstr(err, "token") != NULL);
+    ner_destroy(&ner);
+}
+END_TEST
+
+START_TEST(test_missing_data_dir_fails_with_message)
+{
+    char err[256] = "";
+    ner_t *ner = ner_load("/nonexistent-dossier-data", err, sizeof err);
+    ck_assert_ptr_null(ner);
+    ck_assert(strstr(err, "/nonexistent-dossier-data") != NULL);
+    ner_destroy(&ner); /* safe on NULL */
+}
+END_TEST
+
+START_TEST(test_truncated_model_is_rejected)
+{
+    char *dir = engine_default_data_dir(), path[4096], tmp[] = "/tmp/check_ner_XXXXXX";
+    snprintf(path, sizeof path, "%s/ner/model.bin", dir);
+    size_t len = 0;
+    char *bytes = ce_read(path, &len);
+    ck_assert(bytes && len > 4096);
+    int fd = mkstemp(tmp);
+    ck_assert(fd >= 0 && write(fd, bytes, len / 2) == (ssize_t)(len / 2));
+    close(fd);
+    char err[256] = "";
+    ner_model_t *m = ner_model_load(tmp, err, sizeof err);
+    ck_assert_ptr_null(m);
+    ck_assert(strstr(err, "model") != NULL);
+    unlink(tmp);
+    free(bytes);
+    free(dir);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("ner");
+    TCase *g = tcase_create("golden");
+    tcase_set_timeout(g, 60);
+    tcase_add_test(g, test_sample_names_its_people_as_persons);
+    tcase_add_test(g, test_sample_lists_its_countries);
+    tcase_add_test(g, test_sample_places_sharm_el_sheikh_and_baghdad_on_the_map);
+    tcase_add_test(g, test_sample_roles_and_countries_of_people);
+    tcase_add_test(g, test_sample_has_no_entities_from_common_words);
+    suite_add_tcase(s, g);
+    TCase *r = tcase_create("rules");
+    tcase_set_timeout(r, 60);
+    tcase_add_test(r, test_title_is_role_not_part_of_name);
+    tcase_add_test(r, test_demonym_before_role_gives_person_country);
+    tcase_add_test(r, test_us_role_implies_country_when_text_names_none);
+    tcase_add_test(r, test_surname_joins_earlier_full_name);
+    tcase_add_test(r, test_acronym_joins_long_form);
+    tcase_add_test(r, test_names_with_particles_and_hyphens_stay_whole);
+    tcase_add_test(r, test_sentence_initial_capitals_are_not_entities);
+    tcase_add_test(r, test_headline_and_all_caps_words_are_not_entities);
+    tcase_add_test(r, test_short_and_official_forms_are_one_country);
+    tcase_add_test(r, test_city_state_pair_resolves_to_us_state);
+    tcase_add_test(r, test_person_named_like_a_country_stays_a_person);
+    tcase_add_test(r, test_demonyms_count_for_their_country);
+    suite_add_tcase(s, r);
+    TCase *a = tcase_create("api");
+    tcase_set_timeout(a, 60);
+    tcase_add_test(a, test_json_has_three_arrays_and_offsets_inside_text);
+    tcase_add_test(a, test_null_result_writes_empty_arrays);
+    tcase_add_test(a, test_same_input_gives_identical_json);
+    tcase_add_test(a, test_index_keys_are_type_and_normalised_name);
+    tcase_add_test(a, test_bad_token_spans_are_rejected);
+    tcase_add_test(a, test_missing_data_dir_fails_with_message);
+    tcase_add_test(a, test_truncated_model_is_rejected);
+    suite_add_tcase(s, a);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_set_fork_status(sr, CK_FORK);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
