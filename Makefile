@@ -185,6 +185,13 @@ check-layering: all
 lint:
 	@bash tests/lint.sh
 
+# `make bench-quick` (under a minute) and `make bench` (a few minutes): Dossier beside the
+# peer queues on this machine, written to bench/RESULTS.md (bench/README.md).
+bench: all
+	@BIN=$(BIN) BUILD=$(BUILD) bash bench/run.sh full
+bench-quick: all
+	@BIN=$(BIN) BUILD=$(BUILD) bash bench/run.sh quick
+
 clean:
 	rm -rf build bin
 
