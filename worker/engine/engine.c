@@ -98,9 +98,7 @@ void engine_destroy(engine_t **self_p)
     engine_data_free(e);
     free(e->data_dir);
     free(e->words);
-    for (size_t i = 0; i < sizeof e->scratch / sizeof e->scratch[0]; i++) {
-        free(e->scratch[i]);
-    }
+    engine_arena_free(&e->tmp);
     free(e);
     *self_p = NULL;
 }
@@ -147,28 +145,48 @@ static int check_input(const char *text, size_t len, const engine_input_t *in, c
     return 0;
 }
 
+void engine_set_stage_hook(engine_t *e, engine_stage_fn fn, void *ctx)
+{
+    e->stage_hook = fn;
+    e->stage_ctx = ctx;
+}
+
+static void stage_done(engine_t *e, const char *stage)
+{
+    if (e->stage_hook != NULL) {
+        e->stage_hook(e->stage_ctx, stage);
+    }
+}
+
+#define STAGE(name, call)                                                                     \
+    do {                                                                                      \
+        call;                                                                                 \
+        stage_done(e, name);                                                                  \
+    } while (0)
+
 static void run_stages(engine_t *e, engine_result_t *r)
 {
-    engine_tokenize(r);
-    engine_segment(r);
-    engine_count(r);
-    engine_meta(e, r);
+    STAGE("tokens", engine_tokenize(r));
+    STAGE("segment", engine_segment(r));
+    STAGE("counts", engine_count(r));
+    STAGE("meta", engine_meta(e, r));
     if (r->in.mode == ENGINE_COUNTS) {
         return;
     }
-    engine_words_lookup(e, r);
-    engine_language(e, r);
-    engine_words_stem(e, r);
-    engine_published(r);
-    engine_tone(e, r);
-    engine_dates(r);
-    engine_amounts(e, r);
-    engine_ner_run(e, r);
-    engine_keywords(e, r);
-    engine_summarize(e, r);
-    engine_themes(e, r);
-    engine_quotes(r);
-    engine_simhash(e, r);
+    STAGE("words", engine_words_lookup(e, r));
+    STAGE("language", engine_language(e, r));
+    STAGE("stems", engine_words_stem(e, r));
+    STAGE("readability", engine_readability(e, r));
+    STAGE("published", engine_published(r));
+    STAGE("tone", engine_tone(e, r));
+    STAGE("dates", engine_dates(e, r));
+    STAGE("amounts", engine_amounts(e, r));
+    STAGE("ner", engine_ner_run(e, r));
+    STAGE("keywords", engine_keywords(e, r));
+    STAGE("summary", engine_summarize(e, r));
+    STAGE("themes", engine_themes(e, r));
+    STAGE("quotes", engine_quotes(r));
+    STAGE("simhash", engine_simhash(e, r));
 }
 
 int engine_analyze(engine_t *e, const char *text, size_t len, const engine_input_t *in,
@@ -183,9 +201,11 @@ int engine_analyze(engine_t *e, const char *text, size_t len, const engine_input
     if (rc != 0) {
         return rc;
     }
+    engine_arena_reset(&e->tmp, ENGINE_TMP_KEEP_MAX);
     engine_result_t *r = result_new(in);
     ds_sha256_hex((const uint8_t *)(text ? text : ""), len, r->digest);
     rc = engine_prepare_text(e, r, text ? text : "", len, errstr, errlen);
+    stage_done(e, "prepare");
     if (rc != 0) {
         engine_result_destroy(&r);
         return rc;

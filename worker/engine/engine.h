@@ -80,6 +80,13 @@ void engine_result_json(const engine_result_t *r, int64_t elapsed_us, ds_buf_t *
 void engine_result_summary(const engine_result_t *r, engine_summary_t *out);
 void engine_result_destroy(engine_result_t **self_p);
 
+/* A benchmark seam: when set, fn(ctx, stage) is called after each pipeline stage of
+ * engine_analyze() ("prepare", "tokens", "segment", ..., "simhash") so a caller
+ * with a clock can time the stages.  Only benchmarks set it; the engine itself has
+ * no clock.  fn NULL removes it. */
+typedef void (*engine_stage_fn)(void *ctx, const char *stage);
+void engine_set_stage_hook(engine_t *e, engine_stage_fn fn, void *ctx);
+
 /* Where data lives when no directory is given: $DOSSIER_DATA, else ../data next to
  * the running binary's folder, else the installed share/dossier.  Caller owns. */
 char *engine_default_data_dir(void);

@@ -206,6 +206,11 @@ static int spelled(const engine_result_t *r, size_t k)
 {
     static const char *const N[] = {"two", "three", "four", "five", "six", "seven",
                                     "eight", "nine", "ten", "eleven", "twelve"};
+    const engine_tok_t *t = &r->toks[k];
+    char c0 = (char)(r->text[t->start] | 0x20);
+    if (!(t->flags & ENGINE_TOK_WORD) || t->end - t->start > 6 || strchr("tfsen", c0) == NULL) {
+        return 0; /* not one of the words below */
+    }
     char w[16];
     engine_tok_fold(r, k, w, sizeof w);
     for (int i = 0; i < 11; i++) {
@@ -259,13 +264,26 @@ static size_t number_first(am_t *c, size_t k)
     return 0;
 }
 
+/* Only a symbol, a short upper-case word (a code, "US" of "US$"), a number or a
+ * short lowercase word (a spelled number) can start an amount. */
+static bool may_start(const engine_tok_t *t)
+{
+    uint32_t n = t->end - t->start;
+    if (t->flags & (ENGINE_TOK_PUNCT | ENGINE_TOK_NUMBER)) {
+        return true;
+    }
+    return (t->flags & ENGINE_TOK_WORD) && n <= 6 &&
+           ((t->flags & ENGINE_TOK_UPPER) || !(t->flags & ENGINE_TOK_CAP));
+}
+
 void engine_amounts(const engine_t *e, engine_result_t *r)
 {
     am_t c = {r, e->data->currency, 0};
     for (size_t k = 0; k < r->n_toks;) {
-        size_t n = money_before(&c, k);
-        if (n == 0) {
-            n = number_first(&c, k);
+        size_t n = 0;
+        if (may_start(&r->toks[k])) {
+            n = money_before(&c, k);
+            n = n ? n : number_first(&c, k);
         }
         k += n ? n : 1;
     }

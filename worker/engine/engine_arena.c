@@ -31,7 +31,34 @@ void engine_arena_free(engine_arena_t *a)
     a->head = NULL;
 }
 
+void engine_arena_reset(engine_arena_t *a, size_t keep_max)
+{
+    size_t total = 0, blocks = 0;
+    for (engine_arena_block_t *b = a->head; b != NULL; b = b->next) {
+        total += b->cap;
+        blocks++;
+    }
+    if (blocks == 1 && total <= keep_max) {
+        a->head->used = 0;
+        return;
+    }
+    engine_arena_free(a);
+    if (total > 0 && total <= keep_max) {
+        a->head = ds_xmalloc(sizeof *a->head + total);
+        a->head->next = NULL;
+        a->head->used = 0;
+        a->head->cap = total;
+    }
+}
+
 void *engine_arena_alloc(engine_arena_t *a, size_t n)
+{
+    void *p = engine_arena_alloc_raw(a, n);
+    memset(p, 0, n);
+    return p;
+}
+
+void *engine_arena_alloc_raw(engine_arena_t *a, size_t n)
 {
     const size_t align = alignof(max_align_t);
     n = (n + align - 1) & ~(align - 1);
@@ -54,7 +81,6 @@ void *engine_arena_alloc(engine_arena_t *a, size_t n)
     }
     void *p = b->data + b->used;
     b->used += n;
-    memset(p, 0, n);
     return p;
 }
 
@@ -78,7 +104,7 @@ void engine_imap_init(engine_imap_t *m, engine_arena_t *a, size_t expect)
         slots *= 2;
     }
     m->keys = engine_arena_alloc(a, slots * sizeof *m->keys);
-    m->vals = engine_arena_alloc(a, slots * sizeof *m->vals);
+    m->vals = engine_arena_alloc_raw(a, slots * sizeof *m->vals);
     m->mask = slots - 1;
 }
 

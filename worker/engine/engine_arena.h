@@ -20,6 +20,12 @@ void engine_arena_init(engine_arena_t *a);
 void engine_arena_free(engine_arena_t *a);
 /* n bytes aligned for any object; zeroed. */
 void *engine_arena_alloc(engine_arena_t *a, size_t n);
+/* The same, not zeroed (for arrays written before they are read). */
+void *engine_arena_alloc_raw(engine_arena_t *a, size_t n);
+/* Forgets every allocation but keeps the memory for the next document (in one
+ * block of the total size when it was several; all of it is freed above keep_max
+ * bytes), so a scratch arena reused per document stops touching fresh pages. */
+void engine_arena_reset(engine_arena_t *a, size_t keep_max);
 /* A NUL-terminated copy of s[0..n). */
 char *engine_arena_strndup(engine_arena_t *a, const char *s, size_t n);
 char *engine_arena_strdup(engine_arena_t *a, const char *s);

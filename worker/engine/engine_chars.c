@@ -3,28 +3,30 @@
 
 #include <utf8proc.h>
 
-/* ASCII classes: letters, digits, newline, space; everything else punctuation */
-static engine_cc_t ascii_cc(uint32_t c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-        return ENGINE_CC_LETTER;
-    }
-    if (c >= '0' && c <= '9') {
-        return ENGINE_CC_DIGIT;
-    }
-    if (c == '\n') {
-        return ENGINE_CC_NEWLINE;
-    }
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c < 0x20 || c == 0x7F) {
-        return ENGINE_CC_SPACE;
-    }
-    return ENGINE_CC_PUNCT;
-}
+#define L ENGINE_CC_LETTER
+#define D ENGINE_CC_DIGIT
+#define S ENGINE_CC_SPACE
+#define P ENGINE_CC_PUNCT
+/* ASCII: letters, digits, newline, white space and controls; the rest punctuation. */
+const uint8_t engine_ascii_cc[128] = {
+    S, S, S, S, S, S, S, S, S, S, ENGINE_CC_NEWLINE, S, S, S, S, S, /* 0x00 */
+    S, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S,                 /* 0x10 */
+    S, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P,                 /* 0x20 */
+    D, D, D, D, D, D, D, D, D, D, P, P, P, P, P, P,                 /* 0x30 */
+    P, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,                 /* 0x40 */
+    L, L, L, L, L, L, L, L, L, L, L, P, P, P, P, P,                 /* 0x50 */
+    P, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,                 /* 0x60 */
+    L, L, L, L, L, L, L, L, L, L, L, P, P, P, P, S,                 /* 0x70 */
+};
+#undef L
+#undef D
+#undef S
+#undef P
 
-engine_cc_t engine_cc(uint32_t cp)
+engine_cc_t engine_cc_unicode(uint32_t cp)
 {
     if (cp < 0x80) {
-        return ascii_cc(cp);
+        return (engine_cc_t)engine_ascii_cc[cp];
     }
     if (cp == 0x2028 || cp == 0x2029 || cp == 0x85) {
         return ENGINE_CC_NEWLINE;
@@ -60,11 +62,8 @@ engine_cc_t engine_cc(uint32_t cp)
     }
 }
 
-bool engine_cp_upper(uint32_t cp)
+bool engine_cp_upper_unicode(uint32_t cp)
 {
-    if (cp < 0x80) {
-        return cp >= 'A' && cp <= 'Z';
-    }
     utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
     return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;
 }

@@ -42,8 +42,21 @@ static inline size_t engine_decode(const char *s, size_t avail, uint32_t *cp)
     return 4;
 }
 
-engine_cc_t engine_cc(uint32_t cp);
-bool engine_cp_upper(uint32_t cp);
+/* Classes of ASCII code points (engine_cc_t values). */
+extern const uint8_t engine_ascii_cc[128];
+engine_cc_t engine_cc_unicode(uint32_t cp);
+bool engine_cp_upper_unicode(uint32_t cp);
+
+static inline engine_cc_t engine_cc(uint32_t cp)
+{
+    return cp < 128 ? (engine_cc_t)engine_ascii_cc[cp] : engine_cc_unicode(cp);
+}
+
+static inline bool engine_cp_upper(uint32_t cp)
+{
+    return cp < 128 ? (cp >= 'A' && cp <= 'Z') : engine_cp_upper_unicode(cp);
+}
+
 /* A letter of a script without case (CJK, Arabic, Hebrew, ...). */
 bool engine_cp_caseless(uint32_t cp);
 bool engine_cp_is_hyphen(uint32_t cp);

@@ -5,9 +5,12 @@
  * kana or Hangul character of a token as a word of its own.  Readability is
  * Flesch reading ease and the Flesch-Kincaid grade, with syllables estimated by
  * vowel groups (English rules: a silent final "e", "-le" keeps its syllable); it is
- * only meaningful for English, so the JSON writes null for other languages.
+ * only meaningful for English, so it runs for English only (the JSON writes null
+ * for other languages); each word's syllable count is cached in its vocabulary
+ * entry.
  *
- * Called by engine_analyze() after engine_segment().
+ * engine_count() runs after engine_segment(), engine_readability() after the
+ * language is known.
  */
 #include "engine_chars.h"
 #include "engine_internal.h"
@@ -70,21 +73,47 @@ void engine_count(engine_result_t *r)
 {
     r->chars = count_chars(r->text, r->len);
     r->words = 0;
-    r->syllables = 0;
     for (size_t k = 0; k < r->n_toks; k++) {
         const engine_tok_t *t = &r->toks[k];
         if ((t->flags & (ENGINE_TOK_WORD | ENGINE_TOK_NUMBER)) && !(t->flags & ENGINE_TOK_CLITIC)) {
-            int64_t cjk = (t->flags & ENGINE_TOK_NONASCII) ? ideographs(r->text + t->start, t->end - t->start) : 0;
+            int64_t cjk = (t->flags & ENGINE_TOK_NONASCII)
+                              ? ideographs(r->text + t->start, t->end - t->start)
+                              : 0;
             r->words += cjk > 1 ? cjk : 1;
-            if (t->flags & ENGINE_TOK_WORD) {
-                r->syllables += syllables(r->text + t->start, t->end - t->start);
-            } else {
-                r->syllables += 1;
-            }
         }
     }
+}
+
+/* Syllables of word token k, cached in its vocabulary entry. */
+static int token_syllables(engine_t *e, const engine_result_t *r, size_t k)
+{
+    uint32_t id = e->words[k].vocab;
+    const engine_tok_t *t = &r->toks[k];
+    if (id == ENGINE_LEX_NONE) {
+        return (t->flags & ENGINE_TOK_WORD) ? syllables(r->text + t->start, t->end - t->start) : 1;
+    }
+    engine_vocab_t *v = &e->data->ventries[id];
+    if (v->syllables == 0) {
+        int n = syllables(r->text + t->start, t->end - t->start);
+        v->syllables = (uint8_t)((n < 254 ? n : 254) + 1);
+    }
+    return v->syllables - 1;
+}
+
+void engine_readability(engine_t *e, engine_result_t *r)
+{
+    r->syllables = 0;
     r->flesch = 0;
     r->fk_grade = 0;
+    if (!r->english) {
+        return;
+    }
+    for (size_t k = 0; k < r->n_toks; k++) {
+        const engine_tok_t *t = &r->toks[k];
+        if ((t->flags & (ENGINE_TOK_WORD | ENGINE_TOK_NUMBER)) && !(t->flags & ENGINE_TOK_CLITIC)) {
+            r->syllables += token_syllables(e, r, k);
+        }
+    }
     if (r->words > 0 && r->n_sents > 0) {
         double wps = (double)r->words / (double)r->n_sents;
         double spw = (double)r->syllables / (double)r->words;

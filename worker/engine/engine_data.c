@@ -258,6 +258,11 @@ int engine_data_load(engine_t *e, char *errstr, size_t errlen)
     if (rc != 0) {
         return rc;
     }
+    engine_dates_load(d);
+    static const char *const TONE_WORDS[] = {"but", "least", "at", "very"};
+    for (size_t i = 0; i < 4; i++) {
+        d->tone_ids[i] = engine_vocab_add(d, TONE_WORDS[i], strlen(TONE_WORDS[i]));
+    }
     d->lang_en = engine_lang_index(d, "en");
     if (d->lang_en < 0) {
         snprintf(errstr, errlen, "%s/engine/stopwords.tsv has no English stopwords", dir);

@@ -23,6 +23,7 @@
 enum {
     ENGINE_VF_NEGATE = 1u << 0,  /* VADER negation ("not", "never", "without") */
     ENGINE_VF_STEMMED = 1u << 1, /* stem field is valid */
+    ENGINE_VF_TIME = 1u << 2,    /* may start a time expression (engine_dates.c) */
 };
 
 enum {
@@ -30,12 +31,16 @@ enum {
     ENGINE_SF_THEME = 1u << 1,   /* some theme phrase starts with this stem */
 };
 
+/* Words the tone rules name (engine_data.h tone_ids). */
+enum { ENGINE_TONE_BUT = 0, ENGINE_TONE_LEAST, ENGINE_TONE_AT, ENGINE_TONE_VERY };
+
 typedef struct {
     float valence;  /* VADER mean valence, 0 when none */
     float booster;  /* VADER booster/dampener scalar, 0 when none */
     uint32_t stop;  /* bit i: a stopword of language i */
     uint32_t stem;  /* English stem id (ENGINE_VF_STEMMED) */
     uint16_t flags; /* ENGINE_VF_* */
+    uint8_t syllables; /* English syllable estimate + 1, 0 until computed */
 } engine_vocab_t;
 
 typedef struct engine_data engine_data_t;
@@ -56,6 +61,7 @@ struct engine_data {
     int lang_en; /* bit index of English */
 
     float allcaps_incr; /* VADER emphasis for ALL-CAPS words */
+    uint32_t tone_ids[4]; /* vocabulary ids of ENGINE_TONE_* words */
 
     engine_themes_t *themes;
     engine_currency_t *currency;
@@ -87,6 +93,7 @@ void engine_themes_free(engine_data_t *d);
 int engine_currency_load(engine_data_t *d, const char *data_dir, char *errstr, size_t errlen);
 void engine_currency_free(engine_data_t *d);
 int engine_lang_load(engine_data_t *d, const char *data_dir, char *errstr, size_t errlen);
+void engine_dates_load(engine_data_t *d);
 void engine_lang_free(engine_data_t *d);
 
 #endif

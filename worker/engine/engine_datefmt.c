@@ -102,10 +102,20 @@ const char *engine_tok_fold(const engine_result_t *r, size_t k, char *buf, size_
     return buf;
 }
 
+const char *engine_month_name(size_t i)
+{
+    return i < sizeof MONTHS / sizeof MONTHS[0] ? MONTHS[i].name : NULL;
+}
+
 int engine_month_at(const engine_result_t *r, size_t k)
 {
     if (k >= r->n_toks || !(r->toks[k].flags & ENGINE_TOK_WORD)) {
         return 0;
+    }
+    const engine_tok_t *t = &r->toks[k];
+    char c0 = (char)(r->text[t->start] | 0x20);
+    if (t->end - t->start < 3 || t->end - t->start > 11 || strchr("jfmasonde", c0) == NULL) {
+        return 0; /* month names are 3-10 letters from these initials */
     }
     char buf[32];
     engine_tok_fold(r, k, buf, sizeof buf);

@@ -27,6 +27,8 @@ int engine_days_in_month(int y, int m);
 /* Month 1..12 named by token k (en/fr/de/es names and abbreviations), or 0.
  * English names must be capitalised ("may" is a verb). */
 int engine_month_at(const engine_result_t *r, size_t k);
+/* The i-th month name of the table (folded), or NULL past its end. */
+const char *engine_month_name(size_t i);
 /* ISO weekday named by token k (English, capitalised), or 0. */
 int engine_weekday_at(const engine_result_t *r, size_t k);
 /* Folds token k into buf (cap bytes); "" when it does not fit. */

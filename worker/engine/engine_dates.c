@@ -24,23 +24,25 @@
 #define VALUE_MAX 64 /* "YYYY-MM-DD/YYYY-MM-DD" and room for any int */
 
 typedef struct {
+    const engine_t *e;
     engine_result_t *r;
     int64_t pub;      /* publication day number, or INT64_MIN */
     int py, pm, pd;
-    char buf[32];     /* folded token */
 } dt_t;
 
+/* The folded token: its vocabulary key (no folding per call); "" for numbers. */
 static const char *low(dt_t *c, size_t k)
 {
-    if (k >= c->r->n_toks) {
+    if (k >= c->r->n_toks || c->e->words[k].vocab == ENGINE_LEX_NONE) {
         return "";
     }
-    return engine_tok_fold(c->r, k, c->buf, sizeof c->buf);
+    return engine_lex_key(&c->e->data->vocab, c->e->words[k].vocab, NULL);
 }
 
 static bool is(dt_t *c, size_t k, const char *w)
 {
-    return strcmp(low(c, k), w) == 0;
+    const char *t = low(c, k);
+    return t[0] == w[0] && strcmp(t, w) == 0; /* most calls stop at the first letter */
 }
 
 static void emit(dt_t *c, size_t first, size_t end, const char *value)
@@ -74,14 +76,13 @@ static void range_days(int64_t a, int64_t b, char *out)
 /* -1 last/past, 0 this/coming, +1 next; 2 when k is none of them. */
 static int shift_word(dt_t *c, size_t k)
 {
-    const char *w = low(c, k);
-    if (strcmp(w, "last") == 0 || strcmp(w, "past") == 0 || strcmp(w, "previous") == 0) {
+    if (is(c, k, "last") || is(c, k, "past") || is(c, k, "previous")) {
         return -1;
     }
-    if (strcmp(w, "this") == 0 || strcmp(w, "coming") == 0 || strcmp(w, "current") == 0) {
+    if (is(c, k, "this") || is(c, k, "coming") || is(c, k, "current")) {
         return 0;
     }
-    return strcmp(w, "next") == 0 ? 1 : 2;
+    return is(c, k, "next") ? 1 : 2;
 }
 
 /* Monday of the ISO week containing day. */
@@ -315,9 +316,41 @@ static size_t bare(dt_t *c, size_t k, char *out)
     return 0;
 }
 
-void engine_dates(engine_result_t *r)
+void engine_dates_load(engine_data_t *d)
 {
-    dt_t c = {r, INT64_MIN, r->pub_y, r->pub_m, r->pub_d, ""};
+    static const char *const W[] = {
+        "this", "last", "next", "past", "previous", "coming", "current", "early", "mid",
+        "late", "earlier", "today", "yesterday", "tomorrow", "tonight", "on", "since",
+        "until", "by", "before", "a", "an", "zero", "one", "two", "three", "four", "five",
+        "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "monday", "tuesday",
+        "wednesday", "thursday", "friday", "saturday", "sunday"};
+    for (size_t i = 0; i < sizeof W / sizeof W[0]; i++) {
+        uint32_t id = engine_vocab_add(d, W[i], strlen(W[i]));
+        d->ventries[id].flags |= ENGINE_VF_TIME;
+    }
+    const char *m;
+    for (size_t i = 0; (m = engine_month_name(i)) != NULL; i++) {
+        char dotted[16];
+        int n = snprintf(dotted, sizeof dotted, "%s.", m); /* "Feb." is one token */
+        uint32_t id = engine_vocab_add(d, m, strlen(m));
+        d->ventries[id].flags |= ENGINE_VF_TIME;
+        id = engine_vocab_add(d, dotted, (size_t)n);
+        d->ventries[id].flags |= ENGINE_VF_TIME;
+    }
+}
+
+/* Only numbers and words flagged ENGINE_VF_TIME can start an expression. */
+static bool may_start(const dt_t *c, size_t k)
+{
+    const engine_tok_t *t = &c->r->toks[k];
+    uint32_t id = c->e->words[k].vocab;
+    return (t->flags & ENGINE_TOK_NUMBER) ||
+           (id != ENGINE_LEX_NONE && (c->e->data->ventries[id].flags & ENGINE_VF_TIME));
+}
+
+void engine_dates(const engine_t *e, engine_result_t *r)
+{
+    dt_t c = {e, r, INT64_MIN, r->pub_y, r->pub_m, r->pub_d};
     if (r->pub_y > 0) {
         c.pub = engine_days_from_civil(r->pub_y, r->pub_m, r->pub_d);
     }
@@ -325,7 +358,7 @@ void engine_dates(engine_result_t *r)
         engine_dmatch_t m;
         char out[VALUE_MAX];
         size_t first = k, n = 0;
-        if (!(r->toks[k].flags & (ENGINE_TOK_WORD | ENGINE_TOK_NUMBER))) {
+        if (!may_start(&c, k)) {
             k++;
             continue;
         }

@@ -47,13 +47,16 @@ struct engine {
     char *data_dir;
     engine_data_t *data;
     void *ner; /* NER/geo state when that stage is built in, else NULL */
+    engine_stage_fn stage_hook; /* benchmarks only */
+    void *stage_ctx;
 
     /* scratch reused from one document to the next (no per-document allocation) */
     engine_word_t *words;
     size_t cap_words;
-    void *scratch[4];   /* stage-private buffers (engine_keywords.c, engine_summary.c) */
-    size_t scratch_cap[4];
+    engine_arena_t tmp; /* stages' temporary arrays, reset per document */
 };
+
+#define ENGINE_TMP_KEEP_MAX ((size_t)8 << 20) /* scratch kept between documents */
 
 typedef struct {
     const char *code;
@@ -182,18 +185,19 @@ int engine_html_to_text(engine_result_t *r, const char *html, size_t len, ds_buf
 void engine_tokenize(engine_result_t *r);
 void engine_segment(engine_result_t *r);
 void engine_count(engine_result_t *r);
+void engine_readability(engine_t *e, engine_result_t *r);
 void engine_meta(const engine_t *e, engine_result_t *r);
 void engine_byline(engine_result_t *r);
 void engine_words_lookup(engine_t *e, engine_result_t *r);
 void engine_language(const engine_t *e, engine_result_t *r);
 void engine_words_stem(engine_t *e, engine_result_t *r);
 void engine_published(engine_result_t *r);
-void engine_tone(const engine_t *e, engine_result_t *r);
+void engine_tone(engine_t *e, engine_result_t *r);
 void engine_ner_run(engine_t *e, engine_result_t *r);
-void engine_keywords(const engine_t *e, engine_result_t *r);
-void engine_summarize(const engine_t *e, engine_result_t *r);
+void engine_keywords(engine_t *e, engine_result_t *r);
+void engine_summarize(engine_t *e, engine_result_t *r);
 void engine_themes(const engine_t *e, engine_result_t *r);
-void engine_dates(engine_result_t *r);
+void engine_dates(const engine_t *e, engine_result_t *r);
 void engine_amounts(const engine_t *e, engine_result_t *r);
 void engine_quotes(engine_result_t *r);
 void engine_simhash(const engine_t *e, engine_result_t *r);

@@ -35,7 +35,6 @@ typedef struct {
     uint16_t len;                 /* content words */
     uint16_t ntok;                /* tokens spanned by the displayed occurrence */
     double score;
-    const char *text;
 } cand_t;
 
 typedef struct {
@@ -180,13 +179,17 @@ static bool in_title(const kw_t *k, const cand_t *c)
     return false;
 }
 
-static int cmp_cand(const void *a, const void *b)
+/* Candidate a ranks before b: higher score, then text order (never hash order). */
+static bool better(const kw_t *k, const cand_t *a, const cand_t *b)
 {
-    const cand_t *x = a, *y = b;
-    if (x->score != y->score) {
-        return x->score > y->score ? -1 : 1;
+    if (a->score != b->score) {
+        return a->score > b->score;
     }
-    return strcmp(x->text, y->text);
+    const engine_tok_t *ta = &k->r->toks[a->best_tok], *tb = &k->r->toks[b->best_tok];
+    size_t na = k->r->toks[a->best_tok + a->ntok - 1].end - ta->start;
+    size_t nb = k->r->toks[b->best_tok + b->ntok - 1].end - tb->start;
+    int c = memcmp(k->r->text + ta->start, k->r->text + tb->start, na < nb ? na : nb);
+    return c < 0 || (c == 0 && na < nb);
 }
 
 static void score_all(kw_t *k)
@@ -205,11 +208,29 @@ static void score_all(kw_t *k)
         if (in_title(k, c)) {
             c->score *= 1.5;
         }
-        const engine_tok_t *a = &r->toks[c->best_tok];
-        const engine_tok_t *z = &r->toks[c->best_tok + c->ntok - 1];
-        c->text = engine_arena_strndup(&r->arena, r->text + a->start, z->end - a->start);
     }
-    qsort(k->cands, k->n, sizeof *k->cands, cmp_cand);
+}
+
+/* Moves the best remaining candidate to position i (selection, not a full sort:
+ * only the first few are ever needed). */
+static void select_next(kw_t *k, size_t i)
+{
+    size_t best = i;
+    for (size_t j = i + 1; j < k->n; j++) {
+        if (better(k, &k->cands[j], &k->cands[best])) {
+            best = j;
+        }
+    }
+    cand_t t = k->cands[i];
+    k->cands[i] = k->cands[best];
+    k->cands[best] = t;
+}
+
+static const char *cand_text(kw_t *k, const cand_t *c)
+{
+    const engine_tok_t *a = &k->r->toks[c->best_tok];
+    const engine_tok_t *z = &k->r->toks[c->best_tok + c->ntok - 1];
+    return engine_arena_strndup(&k->r->arena, k->r->text + a->start, z->end - a->start);
 }
 
 /* Whether text a occurs inside b as whole words (case-insensitive). */
@@ -226,31 +247,35 @@ static bool inside(const char *a, const char *b)
     return false;
 }
 
-void engine_keywords(const engine_t *e, engine_result_t *r)
+void engine_keywords(engine_t *e, engine_result_t *r)
 {
     if (r->words == 0) {
         return;
     }
     kw_t k = {e, r, {0}, {0}, {0}, NULL, 0};
-    engine_imap_init(&k.title, &r->arena, r->n_toks);
-    engine_imap_init(&k.freq, &r->arena, r->n_toks);
-    engine_imap_init(&k.index, &r->arena, r->n_toks);
-    k.cands = engine_arena_alloc(&r->arena, sizeof *k.cands * (r->n_toks + 1));
+    size_t words = (size_t)r->words + 1;
+    engine_imap_init(&k.title, &e->tmp, 64);
+    engine_imap_init(&k.freq, &e->tmp, words);
+    engine_imap_init(&k.index, &e->tmp, words);
+    k.cands = engine_arena_alloc_raw(&e->tmp, sizeof *k.cands * words);
     gather(&k);
     if (k.n == 0) {
         return;
     }
     score_all(&k);
     r->keywords = engine_arena_alloc(&r->arena, sizeof *r->keywords * MAX_KEYWORDS);
-    double top = k.cands[0].score;
+    double top = 0;
     for (size_t i = 0; i < k.n && r->n_keywords < MAX_KEYWORDS; i++) {
+        select_next(&k, i);
+        const char *text = cand_text(&k, &k.cands[i]);
         bool dup = false;
         for (size_t j = 0; j < r->n_keywords && !dup; j++) {
-            dup = inside(k.cands[i].text, r->keywords[j].text);
+            dup = inside(text, r->keywords[j].text);
         }
+        top = i == 0 ? k.cands[0].score : top;
         if (!dup) {
             engine_keyword_t *kw = &r->keywords[r->n_keywords++];
-            kw->text = k.cands[i].text;
+            kw->text = text;
             kw->score = k.cands[i].score / top;
             kw->count = k.cands[i].count;
         }

@@ -46,7 +46,17 @@ static uint32_t sentence_stems(const engine_t *e, const engine_result_t *r,
             out[n++] = e->words[k].stem;
         }
     }
-    qsort(out, n, sizeof *out, cmp_u32);
+    if (n > 64) {
+        qsort(out, n, sizeof *out, cmp_u32);
+    }
+    for (uint32_t i = 1; i < n && n <= 64; i++) { /* insertion sort: sentences are short */
+        uint32_t v = out[i], j = i;
+        while (j > 0 && out[j - 1] > v) {
+            out[j] = out[j - 1];
+            j--;
+        }
+        out[j] = v;
+    }
     uint32_t u = 0;
     for (uint32_t i = 0; i < n; i++) {
         if (u == 0 || out[u - 1] != out[i]) {
@@ -71,11 +81,11 @@ static uint32_t overlap(const uint32_t *a, uint32_t na, const uint32_t *b, uint3
     return o;
 }
 
-static void pagerank(engine_result_t *r, node_t *nodes, size_t n, const uint32_t *stems)
+static void pagerank(engine_t *e, node_t *nodes, size_t n, const uint32_t *stems)
 {
-    double *w = engine_arena_alloc(&r->arena, sizeof *w * n * n);
-    double *out = engine_arena_alloc(&r->arena, sizeof *out * n);
-    double *next = engine_arena_alloc(&r->arena, sizeof *next * n);
+    double *w = engine_arena_alloc(&e->tmp, sizeof *w * n * n);
+    double *out = engine_arena_alloc(&e->tmp, sizeof *out * n);
+    double *next = engine_arena_alloc_raw(&e->tmp, sizeof *next * n);
     for (size_t i = 0; i < n; i++) {
         for (size_t j = i + 1; j < n; j++) {
             uint32_t o = overlap(stems + nodes[i].first, nodes[i].n, stems + nodes[j].first,
@@ -109,11 +119,10 @@ static void pagerank(engine_result_t *r, node_t *nodes, size_t n, const uint32_t
 
 /* Linear stand-in for large documents: each sentence scores the number of other
  * sentences sharing each of its stems, over its length's log. */
-static void degree(engine_result_t *r, node_t *nodes, size_t n, const uint32_t *stems,
-                   size_t n_stems)
+static void degree(engine_t *e, node_t *nodes, size_t n, const uint32_t *stems, size_t n_stems)
 {
     engine_imap_t df;
-    engine_imap_init(&df, &r->arena, n_stems);
+    engine_imap_init(&df, &e->tmp, n_stems);
     int added;
     for (size_t i = 0; i < n_stems; i++) {
         (*engine_imap_put(&df, (uint64_t)stems[i] + 1, 0, &added))++;
@@ -136,10 +145,10 @@ static int cmp_score(const void *a, const void *b)
     return x->sent < y->sent ? -1 : x->sent > y->sent;
 }
 
-void engine_summarize(const engine_t *e, engine_result_t *r)
+void engine_summarize(engine_t *e, engine_result_t *r)
 {
-    node_t *nodes = engine_arena_alloc(&r->arena, sizeof *nodes * (r->n_sents + 1));
-    uint32_t *stems = engine_arena_alloc(&r->arena, sizeof *stems * (r->n_toks + 1));
+    node_t *nodes = engine_arena_alloc_raw(&e->tmp, sizeof *nodes * (r->n_sents + 1));
+    uint32_t *stems = engine_arena_alloc_raw(&e->tmp, sizeof *stems * (r->n_toks + 1));
     size_t n = 0, used = 0;
     for (size_t i = 0; i < r->n_sents; i++) {
         const engine_sent_t *s = &r->sents[i];
@@ -153,9 +162,9 @@ void engine_summarize(const engine_t *e, engine_result_t *r)
         n++;
     }
     if (n > MAX_GRAPH) {
-        degree(r, nodes, n, stems, used);
+        degree(e, nodes, n, stems, used);
     } else if (n > SUMMARY_SENTENCES) {
-        pagerank(r, nodes, n, stems);
+        pagerank(e, nodes, n, stems);
     }
     qsort(nodes, n, sizeof *nodes, cmp_score);
     size_t m = n < SUMMARY_SENTENCES ? n : SUMMARY_SENTENCES;

@@ -98,6 +98,18 @@ static size_t run(const scan_t *sc, size_t i, int *letters, int *digits, int *up
 {
     size_t j = i;
     for (;;) {
+        unsigned char b = j < sc->len ? (unsigned char)sc->s[j] : 0;
+        if (b != 0 && b < 0x80) { /* ASCII fast path */
+            engine_cc_t c = (engine_cc_t)engine_ascii_cc[b];
+            if (c != ENGINE_CC_LETTER && c != ENGINE_CC_DIGIT) {
+                return j - i;
+            }
+            *letters += c == ENGINE_CC_LETTER;
+            *digits += c == ENGINE_CC_DIGIT;
+            *uppers += b >= 'A' && b <= 'Z';
+            j++;
+            continue;
+        }
         uint32_t cp;
         size_t n;
         engine_cc_t c = cc_at(sc, j, &cp, &n);

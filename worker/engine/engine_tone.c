@@ -19,7 +19,6 @@
 
 #include <math.h>
 #include <string.h>
-#include <strings.h>
 
 #define WINDOW 3
 #define N_SCALAR (-0.74)
@@ -28,7 +27,7 @@
 #define VADER_ALPHA 15.0
 
 typedef struct {
-    const engine_t *e;
+    engine_t *e;
     engine_result_t *r;
     uint32_t *idx;  /* word token indexes of the sentence */
     size_t n;
@@ -40,11 +39,9 @@ static const engine_vocab_t *vocab_of(const sent_words_t *s, size_t i)
     return id == ENGINE_LEX_NONE ? NULL : &s->e->data->ventries[id];
 }
 
-static bool word_is(const sent_words_t *s, size_t i, const char *w)
+static bool word_is(const sent_words_t *s, size_t i, int which)
 {
-    const engine_tok_t *t = &s->r->toks[s->idx[i]];
-    size_t n = strlen(w);
-    return t->end - t->start == n && strncasecmp(s->r->text + t->start, w, n) == 0;
+    return s->e->words[s->idx[i]].vocab == s->e->data->tone_ids[which];
 }
 
 /* Negation: a negation word, or a word followed by a split-off "n't". */
@@ -90,8 +87,8 @@ static double valence(const sent_words_t *s, size_t i, bool cap_diff)
             val *= N_SCALAR;
         }
     }
-    if (i >= 1 && word_is(s, i - 1, "least") && !(i >= 2 && (word_is(s, i - 2, "at") ||
-                                                            word_is(s, i - 2, "very")))) {
+    if (i >= 1 && word_is(s, i - 1, ENGINE_TONE_LEAST) && !(i >= 2 && (word_is(s, i - 2, ENGINE_TONE_AT) ||
+                                                            word_is(s, i - 2, ENGINE_TONE_VERY)))) {
         val *= N_SCALAR;
     }
     return val;
@@ -112,7 +109,7 @@ static void score_sentence(sent_words_t *s, engine_sent_t *sent, engine_tone_t *
     bool cap_diff = mixed_case(s);
     size_t but = s->n;
     for (size_t i = 0; i < s->n && but == s->n; i++) {
-        but = word_is(s, i, "but") ? i : but;
+        but = word_is(s, i, ENGINE_TONE_BUT) ? i : but;
     }
     double sum = 0;
     uint32_t pos = 0, neg = 0;
@@ -135,13 +132,13 @@ static void score_sentence(sent_words_t *s, engine_sent_t *sent, engine_tone_t *
     tot->neg_words += neg;
 }
 
-void engine_tone(const engine_t *e, engine_result_t *r)
+void engine_tone(engine_t *e, engine_result_t *r)
 {
     memset(&r->tone, 0, sizeof r->tone);
     if (!r->english || r->words == 0) {
         return;
     }
-    uint32_t *idx = engine_arena_alloc(&r->arena, sizeof *idx * (r->n_toks + 1));
+    uint32_t *idx = engine_arena_alloc_raw(&e->tmp, sizeof *idx * (r->n_toks + 1));
     const engine_data_t *d = e->data;
     for (size_t si = 0; si < r->n_sents; si++) {
         engine_sent_t *sent = &r->sents[si];
