@@ -47,19 +47,7 @@ for _ in $(seq 200); do
 done
 echo; echo "results in Redis ($n documents):"
 for id in $(redis-cli -s "$RUN/redis.sock" --raw XRANGE dossier:results - + | awk 'prev=="id"{print} {prev=$0}'); do
-  "$BIN/dossier" get "$id" | /usr/bin/python3 -c '
-import json, sys
-r = json.load(sys.stdin)
-m = r.get("meta", {})
-ents = ", ".join(e["name"] for e in r.get("entities", [])[:5])
-ctry = ", ".join(c["code"] for c in r.get("countries", [])[:6])
-themes = ", ".join(t["code"] for t in r.get("themes", [])[:4])
-print(f"- {r.get(\"id\")}: {m.get(\"title\") or \"(untitled)\"}")
-print(f"    published {m.get(\"published\")}  lang {m.get(\"language\")}  words {r.get(\"counts\", {}).get(\"words\")}  tone {r.get(\"tone\", {}).get(\"score\")}")
-if ents: print(f"    entities: {ents}")
-if ctry: print(f"    countries: {ctry}")
-if themes: print(f"    themes: {themes}")
-'
+  "$BIN/dossier" get "$id" | /usr/bin/python3 deploy/show-result.py
 done
 echo
 echo "Try: $BIN/dossier get ID | less    $BIN/dossier search --country IR    $BIN/dossier stats"
