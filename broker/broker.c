@@ -14,6 +14,8 @@
 #include "ds_msg.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,8 +70,17 @@ static int write_endpoint_file(const char *path, const char *endpoint, char *err
 
 static int open_socket(broker_t *b, char *errstr, size_t errlen)
 {
+    /* ZeroMQ's I/O thread starts with the first socket: keep signals away from it so
+     * they reach the loop's thread and interrupt its poll */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
     b->zctx = zmq_ctx_new();
     b->router = b->zctx ? zmq_socket(b->zctx, ZMQ_ROUTER) : NULL;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (b->router == NULL) {
         snprintf(errstr, errlen, "cannot create a ZeroMQ socket: %s", zmq_strerror(errno));
         return DS_EIO;
@@ -139,6 +150,7 @@ int broker_new(broker_t **out, const broker_config_t *cfg, char *errstr, size_t 
         snprintf(errstr, errlen, "journal %s: replay failed: %s", cfg->journal, broker_journal_strerror(b->journal));
         goto fail;
     }
+    b->durable_seq = b->next_seq;
     if ((rc = open_socket(b, errstr, errlen)) != 0) {
         goto fail;
     }

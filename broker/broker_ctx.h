@@ -51,6 +51,7 @@ struct broker {
     broker_stats_t st;
     ds_buf_t scratch;      /* reply bodies, dispatch bodies: reset before each use */
     uint64_t next_seq;     /* acceptance order of documents */
+    uint64_t durable_seq;  /* documents with a smaller seq are committed */
     uint64_t dlq_count;    /* dead documents in the journal */
     uint64_t rng;          /* xorshift64 state: jitter */
     int64_t now_ms;        /* monotonic, sampled once per loop turn */

@@ -175,14 +175,18 @@ static void dispatch_requests(broker_t *b, broker_service_t *s)
     }
 }
 
-static void dispatch_docs(broker_t *b, broker_service_t *s)
+static void dispatch_docs(broker_t *b, broker_service_t *s, bool durable_only)
 {
     while (s->nidle > 0 && b->fatal == 0) {
-        broker_qitem_t *it = broker_queue_pop(&b->queue);
-        if (it == NULL) {
+        broker_qitem_t *it = b->queue.ready.next;
+        if (it == &b->queue.ready) {
             return;
         }
         broker_doc_t *d = BROKER_CONTAINER_OF(it, broker_doc_t, q);
+        if (durable_only && d->seq >= b->durable_seq) {
+            return; /* accepted in this batch: not on disk yet */
+        }
+        broker_queue_remove(&b->queue, it);
         broker_worker_t *w = broker_pool_take(&b->pool, s);
         int rc = send_doc(b, w, d);
         if (rc != 0) {
@@ -197,7 +201,7 @@ static void dispatch_docs(broker_t *b, broker_service_t *s)
     }
 }
 
-void broker_dispatch(broker_t *b)
+void broker_dispatch(broker_t *b, bool durable_only)
 {
     broker_service_t *analyze = NULL;
     for (broker_service_t *s = b->pool.services; s; s = s->next) {
@@ -207,7 +211,7 @@ void broker_dispatch(broker_t *b)
         }
     }
     if (analyze && !b->draining) {
-        dispatch_docs(b, analyze);
+        dispatch_docs(b, analyze, durable_only);
     }
 }
 

@@ -18,7 +18,10 @@
 
 #define BROKER_LEASE_ADDR_LEN 10
 
-void broker_dispatch(broker_t *b);
+/* durable_only: send only documents whose acceptance is already committed (called
+ * before the batch's commit, so workers that just replied are not idle during the
+ * sync). */
+void broker_dispatch(broker_t *b, bool durable_only);
 /* Settles w's job as lost (its document retried, its client answered) and forgets w;
  * sends DISCONNECT first when `disconnect`. */
 void broker_worker_drop(broker_t *b, broker_worker_t *w, int code, const char *why, bool disconnect);

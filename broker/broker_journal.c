@@ -21,6 +21,7 @@ struct broker_journal {
     MDB_txn *txn; /* the open write transaction, or NULL */
     MDB_dbi tbl[2], done, bytime, meta;
     uint64_t ops;
+    unsigned psize;
     ds_buf_t scratch;
     char path[1024];
     char err[256];
@@ -197,6 +198,9 @@ int broker_journal_open(broker_journal_t **out, const char *dir, int64_t map_byt
     if ((rc = open_tables(j)) != 0) {
         goto fail;
     }
+    MDB_stat est;
+    mdb_env_stat(j->env, &est);
+    j->psize = est.ms_psize;
     *out = j;
     return 0;
 fail:
@@ -503,6 +507,14 @@ static uint64_t table_pages(MDB_txn *t, MDB_dbi dbi, uint64_t *entries)
         *entries = st.ms_entries;
     }
     return st.ms_branch_pages + st.ms_leaf_pages + st.ms_overflow_pages;
+}
+
+void broker_journal_usage(broker_journal_t *j, uint64_t *used_bytes, uint64_t *map_bytes)
+{
+    MDB_envinfo info;
+    mdb_env_info(j->env, &info);
+    *used_bytes = (uint64_t)(info.me_last_pgno + 1) * j->psize;
+    *map_bytes = info.me_mapsize;
 }
 
 void broker_journal_stats(broker_journal_t *j, broker_journal_stats_t *st)

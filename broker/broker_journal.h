@@ -105,6 +105,8 @@ typedef struct {
     uint64_t docs, dead, done;
 } broker_journal_stats_t;
 void broker_journal_stats(broker_journal_t *j, broker_journal_stats_t *st);
+/* Bytes of the map in use and the map size (cheap: no system call). */
+void broker_journal_usage(broker_journal_t *j, uint64_t *used_bytes, uint64_t *map_bytes);
 
 /* The message of the last journal error (for the one log line of a fail-stop). */
 const char *broker_journal_strerror(const broker_journal_t *j);

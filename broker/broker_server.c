@@ -193,6 +193,7 @@ static int settle_batch(broker_t *b)
         }
         b->st.commits++;
         b->txn_started_ms = 0;
+        b->durable_seq = b->next_seq;
     }
     b->need_sync = false;
     b->st.undeliverable += broker_outbox_flush(&b->out, b->router);
@@ -267,12 +268,16 @@ int broker_run(broker_t *b, const broker_signals_t *sig)
             ds_log(DS_LOG_WARNING, "msg=\"poll failed\" error=\"%s\"", zmq_strerror(errno));
         }
         b->now_ms = ds_now_ms();
+        if (*sig->term && !b->draining) {
+            begin_drain(b); /* before this turn's messages: none is accepted after SIGTERM */
+        }
         take_batch(b);
         run_timers(b);
+        broker_dispatch(b, true);
         if (b->fatal || settle_batch(b) != 0) {
             return DS_EJOURNAL;
         }
-        broker_dispatch(b);
+        broker_dispatch(b, false);
         if (b->fatal) {
             return DS_EJOURNAL;
         }

@@ -86,9 +86,9 @@ static bool deduplicate(broker_t *b, const broker_creq_t *req, ds_str_t id, cons
 
 static bool journal_nearly_full(broker_t *b)
 {
-    broker_journal_stats_t js;
-    broker_journal_stats(b->journal, &js);
-    return js.map_bytes > 0 && js.used_bytes > js.map_bytes / 100 * JOURNAL_HEADROOM_PCT;
+    uint64_t used, map;
+    broker_journal_usage(b->journal, &used, &map);
+    return map > 0 && used > map / 100 * JOURNAL_HEADROOM_PCT;
 }
 
 /* true when the request was answered busy. */

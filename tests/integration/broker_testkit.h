@@ -155,7 +155,12 @@ static BK_UNUSED const char *bk_field(const ds_buf_t *reply, const char *key)
     return out;
 }
 
-static BK_UNUSED long bk_field_int(const ds_buf_t *reply, const char *key) { return atol(bk_field(reply, key)); }
+/* An integer field (booleans read as 1 and 0). */
+static BK_UNUSED long bk_field_int(const ds_buf_t *reply, const char *key)
+{
+    const char *v = bk_field(reply, key);
+    return strcmp(v, "true") == 0 ? 1 : atol(v);
+}
 
 /* {status} of dossier.status for id. */
 static BK_UNUSED const char *bk_status(const char *endpoint, const char *id, ds_buf_t *reply)

@@ -393,6 +393,7 @@ START_TEST(test_sigterm_drains_refuses_new_work_and_keeps_the_queue)
     submit_ok("dr-2", "Still queued.", "accepted");
     wait_seen("got", "dr-1", 1);
     kill(B.pid, SIGTERM);
+    wait_stat("draining", 1);
     ds_buf_t r = DS_BUF_INIT;
     bk_submit(B.endpoint, "dr-3", "Too late.", &r);
     ck_assert_str_eq(bk_field(&r, "status"), "busy");
