@@ -35,14 +35,24 @@ typedef struct {
 
 extern client_common_t client_common;
 
-#define CLIENT_COMMON_SETTINGS                                                                                   \
-    {"broker", DS_SET_STR, &client_common.broker, "tcp://127.0.0.1:5555", "DOSSIER_BROKER",                       \
-     "broker endpoint (ZeroMQ)"},                                                                                \
-        {"redis", DS_SET_STR, &client_common.redis, "redis://127.0.0.1:6379/0", "DOSSIER_REDIS",                  \
-         "Redis URL: redis://[:password@]host[:port][/db] or unix:///path/redis.sock[?db=N]"},                   \
-        {"prefix", DS_SET_STR, &client_common.prefix, "dossier", "DOSSIER_PREFIX", "Redis key prefix"},          \
-        {"timeout", DS_SET_INT, &client_common.timeout_ms, "5000", NULL,                                          \
-         "milliseconds to wait for one reply before resending"}
+#define CLIENT_COMMON_SETTINGS                                                                               \
+    {"broker",                                                                                               \
+     DS_SET_STR,                                                                                             \
+     &client_common.broker,                                                                                  \
+     "tcp://127.0.0.1:5555",                                                                                 \
+     "DOSSIER_BROKER",                                                                                       \
+     "broker endpoint (ZeroMQ)"},                                                                            \
+        {"redis",                                                                                            \
+         DS_SET_STR,                                                                                         \
+         &client_common.redis,                                                                               \
+         "redis://127.0.0.1:6379/0",                                                                         \
+         "DOSSIER_REDIS",                                                                                    \
+         "Redis URL: redis://[:password@]host[:port][/db] or unix:///path/redis.sock[?db=N]"},               \
+        {"prefix", DS_SET_STR, &client_common.prefix, "dossier", "DOSSIER_PREFIX", "Redis key prefix"},      \
+    {                                                                                                        \
+        "timeout", DS_SET_INT, &client_common.timeout_ms, "5000", NULL,                                      \
+            "milliseconds to wait for one reply before resending"                                            \
+    }
 
 /* Loads settings for one command: argv[0] is the command name.  Positionals go to
  * pos (capacity argc).  Returns -1 to go on, else the exit code to return

@@ -44,10 +44,13 @@ static const ds_setting_t table[] = {
 };
 
 static const ds_settings_t settings = {
-    "dossier analyze", DS_VERSION, "[--local] [options] FILE|-",
+    "dossier analyze",
+    DS_VERSION,
+    "[--local] [options] FILE|-",
     "Analyses one document and prints the result JSON.  With --local the engine runs in this\n"
     "process; otherwise the document is submitted to the broker and read back from Redis.",
-    table, sizeof table / sizeof table[0]};
+    table,
+    sizeof table / sizeof table[0]};
 
 static const char *format_for(const char *path)
 {
@@ -58,7 +61,10 @@ static const char *format_for(const char *path)
     return dot && (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0) ? "html" : "text";
 }
 
-static const char *or_null(const char *s) { return s && *s ? s : NULL; }
+static const char *or_null(const char *s)
+{
+    return s && *s ? s : NULL;
+}
 
 static int analyze_local(const char *path, const ds_buf_t *text)
 {
@@ -71,9 +77,15 @@ static int analyze_local(const char *path, const ds_buf_t *text)
         return EX_CONFIG;
     }
     free(dir);
-    engine_input_t in = {or_null(opt.id), or_null(opt.title), or_null(opt.published), NULL, NULL,
-                         or_null(opt.lang), format_for(path),
-                         strcmp(opt.analysis, "counts") == 0 ? ENGINE_COUNTS : ENGINE_FULL, 0};
+    engine_input_t in = {or_null(opt.id),
+                         or_null(opt.title),
+                         or_null(opt.published),
+                         NULL,
+                         NULL,
+                         or_null(opt.lang),
+                         format_for(path),
+                         strcmp(opt.analysis, "counts") == 0 ? ENGINE_COUNTS : ENGINE_FULL,
+                         0};
     engine_result_t *res = NULL;
     int64_t t0 = ds_now_us();
     int rc = engine_analyze(e, ds_buf_str(text), text->len, &in, &res, err, sizeof err);
@@ -112,7 +124,8 @@ static int await_done(ds_client_t *c, const char *id)
             return CLIENT_EXIT_DOCS_FAILED;
         }
         if (ds_now_ms() > end) {
-            client_error("document %s is still %s after %lld ms", id, st.status, (long long)opt.wait_timeout_ms);
+            client_error("document %s is still %s after %lld ms", id, st.status,
+                         (long long)opt.wait_timeout_ms);
             return EX_TEMPFAIL;
         }
         struct timespec ts = {0, 100 * 1000000L};
@@ -134,8 +147,17 @@ static int analyze_remote(const char *path, const ds_buf_t *text)
         return EX_USAGE;
     }
     ds_client_set_timeout(c, (int)client_common.timeout_ms);
-    ds_document_t doc = {or_null(opt.id), ds_buf_str(text), text->len, or_null(opt.title), NULL, NULL,
-                         or_null(opt.published), or_null(opt.lang), format_for(path), NULL, 0};
+    ds_document_t doc = {or_null(opt.id),
+                         ds_buf_str(text),
+                         text->len,
+                         or_null(opt.title),
+                         NULL,
+                         NULL,
+                         or_null(opt.published),
+                         or_null(opt.lang),
+                         format_for(path),
+                         NULL,
+                         0};
     ds_submit_reply_t rep;
     int rc = ds_client_submit(c, &doc, &rep, err, sizeof err);
     if (rc != 0) {

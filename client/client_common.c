@@ -17,7 +17,10 @@ volatile sig_atomic_t client_interrupted;
 
 static const char *command_name = "dossier";
 
-void client_set_command(const char *name) { command_name = name; }
+void client_set_command(const char *name)
+{
+    command_name = name;
+}
 
 void client_error(const char *fmt, ...)
 {

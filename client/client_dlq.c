@@ -33,10 +33,13 @@ static const ds_setting_t table[] = {
 };
 
 static const ds_settings_t settings = {
-    "dossier dlq", DS_VERSION, "list | requeue ID... | purge ID...|--all  [options]",
+    "dossier dlq",
+    DS_VERSION,
+    "list | requeue ID... | purge ID...|--all  [options]",
     "Shows and manages dead documents (those that failed every attempt): list them, requeue\n"
     "them for a fresh set of attempts, or purge them.",
-    table, sizeof table / sizeof table[0]};
+    table,
+    sizeof table / sizeof table[0]};
 
 static void field_text(const msgpack_object *m, const char *key, ds_buf_t *out, const char *fallback)
 {
@@ -102,8 +105,8 @@ static int print_reply(const char *op, const uint8_t *p, size_t n)
     ds_buf_t out = DS_BUF_INIT;
     int rc = EX_OK;
     if (code.ptr || ds_str_eq(status, "rejected") || ds_str_eq(status, "error")) {
-        client_error("%s: %.*s (%.*s)", op, (int)error.len, error.ptr ? error.ptr : "",
-                     (int)code.len, code.ptr ? code.ptr : "");
+        client_error("%s: %.*s (%.*s)", op, (int)error.len, error.ptr ? error.ptr : "", (int)code.len,
+                     code.ptr ? code.ptr : "");
         rc = ds_str_eq(code, "not_found") ? EX_NOINPUT : EX_UNAVAILABLE;
     } else if (opt.json) {
         ds_json_t j;

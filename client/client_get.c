@@ -24,14 +24,18 @@ static struct {
 
 static const ds_setting_t table[] = {
     CLIENT_COMMON_SETTINGS,
-    {"field", DS_SET_STR, &opt.field, NULL, NULL, "print only these comma-separated paths (e.g. meta.title,tone.score)"},
+    {"field", DS_SET_STR, &opt.field, NULL, NULL,
+     "print only these comma-separated paths (e.g. meta.title,tone.score)"},
     {"pretty", DS_SET_BOOL, &opt.pretty, "false", NULL, "indent the JSON"},
 };
 
 static const ds_settings_t settings = {
-    "dossier get", DS_VERSION, "[options] ID...",
+    "dossier get",
+    DS_VERSION,
+    "[options] ID...",
     "Prints the analysis result of each document ID from Redis, as JSON (one line per document).",
-    table, sizeof table / sizeof table[0]};
+    table,
+    sizeof table / sizeof table[0]};
 
 /* Resolves one path segment list; `*` maps over arrays.  Returns a new reference or NULL. */
 static json_t *select_path(json_t *v, char *path)
@@ -52,7 +56,8 @@ static json_t *select_path(json_t *v, char *path)
         out = json_array();
         size_t i;
         json_t *x;
-        json_array_foreach(v, i, x) {
+        json_array_foreach(v, i, x)
+        {
             char *copy = rest ? ds_xstrdup(rest) : NULL;
             json_t *y = select_path(x, copy);
             free(copy);

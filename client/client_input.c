@@ -19,10 +19,10 @@ struct client_input {
     char **files; /* owned; "-" is stdin */
     size_t nfiles, cap, next;
     kind_t stdin_kind;
-    FILE *jl;     /* the .jsonl being streamed */
+    FILE *jl; /* the .jsonl being streamed */
     char jl_path[900];
     long jl_line;
-    json_t *arr;  /* the .json array being walked */
+    json_t *arr; /* the .json array being walked */
     size_t arr_i;
     char arr_path[900];
 };
@@ -37,7 +37,7 @@ static kind_t kind_of(const char *path)
     static const struct {
         const char *ext;
         kind_t kind;
-    } exts[] = {{".txt", K_TEXT}, {".text", K_TEXT}, {".md", K_TEXT},    {".html", K_HTML},
+    } exts[] = {{".txt", K_TEXT}, {".text", K_TEXT}, {".md", K_TEXT},     {".html", K_HTML},
                 {".htm", K_HTML}, {".json", K_JSON}, {".jsonl", K_JSONL}, {".ndjson", K_JSONL}};
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
         if (strcasecmp(dot, exts[i].ext) == 0) {
@@ -56,7 +56,10 @@ static void push(client_input_t *in, const char *path)
     in->files[in->nfiles++] = ds_xstrdup(path);
 }
 
-static int not_hidden(const struct dirent *d) { return d->d_name[0] != '.'; }
+static int not_hidden(const struct dirent *d)
+{
+    return d->d_name[0] != '.';
+}
 
 static void expand_dir(client_input_t *in, const char *dir, int depth)
 {
@@ -88,7 +91,8 @@ static int parse_kind(const char *name, kind_t *out)
     return -1;
 }
 
-client_input_t *client_input_new(char **paths, int npaths, const char *stdin_format, char *errstr, size_t errlen)
+client_input_t *client_input_new(char **paths, int npaths, const char *stdin_format, char *errstr,
+                                 size_t errlen)
 {
     client_input_t *in = ds_xcalloc(1, sizeof *in);
     if (parse_kind(stdin_format ? stdin_format : "text", &in->stdin_kind) != 0) {
@@ -131,8 +135,8 @@ static void from_json_text(const char *text, size_t len, client_doc_t *doc, clie
     json_error_t jerr;
     json_t *v = json_loadb(text, len, 0, &jerr);
     if (v == NULL) {
-        snprintf(doc->error, sizeof doc->error, "invalid JSON (line %d, column %d): %s", jerr.line, jerr.column,
-                 jerr.text);
+        snprintf(doc->error, sizeof doc->error, "invalid JSON (line %d, column %d): %s", jerr.line,
+                 jerr.column, jerr.text);
     } else if (json_is_array(v) && in) {
         in->arr = v;
         in->arr_i = 0;

@@ -25,15 +25,16 @@ typedef struct {
     char origin[1024]; /* "file" or "file:LINE" */
     ds_buf_t text;
     char *id, *title, *url, *source, *published, *lang, *format; /* owned, NULL when absent */
-    ds_buf_t meta;     /* a MessagePack map, empty when absent */
-    char error[512];   /* not empty: this input is unusable, error says why */
+    ds_buf_t meta;                                               /* a MessagePack map, empty when absent */
+    char error[512]; /* not empty: this input is unusable, error says why */
 } client_doc_t;
 
 typedef struct client_input client_input_t;
 
 /* paths: FILE, DIR or "-" (borrowed for the input's life).  stdin_format: "text",
  * "html", "json" or "jsonl". Returns NULL with errstr for an unknown format. */
-client_input_t *client_input_new(char **paths, int npaths, const char *stdin_format, char *errstr, size_t errlen);
+client_input_t *client_input_new(char **paths, int npaths, const char *stdin_format, char *errstr,
+                                 size_t errlen);
 void client_input_destroy(client_input_t **self_p);
 
 /* Fills doc (cleared first) with the next document; returns 1, or 0 at the end. */

@@ -54,7 +54,8 @@ static void pack_json(ds_pack_t *pk, const json_t *v)
         ds_pack_map(pk, (uint32_t)json_object_size(v));
         const char *k;
         json_t *x;
-        json_object_foreach((json_t *)v, k, x) {
+        json_object_foreach((json_t *)v, k, x)
+        {
             ds_pack_str(pk, k);
             pack_json(pk, x);
         }
@@ -64,7 +65,10 @@ static void pack_json(ds_pack_t *pk, const json_t *v)
         ds_pack_array(pk, (uint32_t)json_array_size(v));
         size_t i;
         json_t *x;
-        json_array_foreach(v, i, x) { pack_json(pk, x); }
+        json_array_foreach(v, i, x)
+        {
+            pack_json(pk, x);
+        }
         break;
     }
     case JSON_STRING:
@@ -122,7 +126,8 @@ int client_doc_from_json(const json_t *obj, client_doc_t *doc)
     if (opt_field(obj, "id", &doc->id, true, doc) || opt_field(obj, "title", &doc->title, false, doc) ||
         opt_field(obj, "url", &doc->url, false, doc) || opt_field(obj, "source", &doc->source, false, doc) ||
         opt_field(obj, "published", &doc->published, false, doc) ||
-        opt_field(obj, "lang", &doc->lang, false, doc) || opt_field(obj, "format", &doc->format, false, doc)) {
+        opt_field(obj, "lang", &doc->lang, false, doc) ||
+        opt_field(obj, "format", &doc->format, false, doc)) {
         return -1;
     }
     const json_t *meta = json_object_get(obj, "meta");

@@ -85,7 +85,8 @@ void client_mp_text(const msgpack_object *o, ds_buf_t *out)
 static bool scalar_array(const msgpack_object *o)
 {
     for (uint32_t i = 0; i < o->via.array.size; i++) {
-        if (o->via.array.ptr[i].type == MSGPACK_OBJECT_MAP || o->via.array.ptr[i].type == MSGPACK_OBJECT_ARRAY) {
+        if (o->via.array.ptr[i].type == MSGPACK_OBJECT_MAP ||
+            o->via.array.ptr[i].type == MSGPACK_OBJECT_ARRAY) {
             return false;
         }
     }

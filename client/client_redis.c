@@ -76,8 +76,7 @@ static int handshake(redisContext *c, const client_redis_url_t *u)
     if (u->password[0]) {
         redisReply *r = redisCommand(c, "AUTH %s", u->password);
         if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-            client_error("Redis at %s refused the password: %s", client_common.redis,
-                         r ? r->str : c->errstr);
+            client_error("Redis at %s refused the password: %s", client_common.redis, r ? r->str : c->errstr);
             freeReplyObject(r);
             return EX_NOPERM;
         }
@@ -103,8 +102,8 @@ redisContext *client_redis_connect(int *exit_code)
         return NULL;
     }
     struct timeval tv = {5, 0};
-    redisContext *c = u.path[0] ? redisConnectUnixWithTimeout(u.path, tv)
-                                : redisConnectWithTimeout(u.host, u.port, tv);
+    redisContext *c =
+        u.path[0] ? redisConnectUnixWithTimeout(u.path, tv) : redisConnectWithTimeout(u.host, u.port, tv);
     if (c == NULL || c->err) {
         client_error("cannot connect to Redis at %s: %s; %s", client_common.redis,
                      c ? c->errstr : "out of memory", HOWTO);

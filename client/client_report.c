@@ -66,7 +66,8 @@ static void bar_text(const client_report_t *r, double rate, char *buf, size_t n)
         format_eta(t, sizeof t, (double)(r->total - finished) / rate);
         snprintf(eta, sizeof eta, " ETA %s", t);
     }
-    snprintf(buf, n, "%ld submitted, %ld accepted, %ld duplicate, %ld rejected, %ld busy retries, %.0f docs/s%s",
+    snprintf(buf, n,
+             "%ld submitted, %ld accepted, %ld duplicate, %ld rejected, %ld busy retries, %.0f docs/s%s",
              r->submitted, r->accepted, r->duplicate, r->rejected, r->busy, rate, eta);
 }
 
@@ -78,7 +79,8 @@ void client_report_tick(client_report_t *r, bool force)
     }
     r->drawn_ms = now;
     double secs = (double)(now - r->start_ms) / 1000.0;
-    long finished = r->waiting ? r->done + r->dead : r->accepted + r->duplicate + r->rejected + r->unconfirmed;
+    long finished =
+        r->waiting ? r->done + r->dead : r->accepted + r->duplicate + r->rejected + r->unconfirmed;
     long total = r->waiting ? r->wait_total : r->total;
     double rate = secs > 0.2 ? (double)(r->accepted + r->duplicate + r->rejected) / secs : 0;
     char text[256];
@@ -115,12 +117,12 @@ void client_report_note(client_report_t *r, const char *fmt, ...)
 
 static void count(client_report_t *r, const char *status)
 {
-    long *c = !strcmp(status, "accepted")    ? &r->accepted
-              : !strcmp(status, "duplicate") ? &r->duplicate
-              : !strcmp(status, "done")      ? &r->done
-              : !strcmp(status, "dead")      ? &r->dead
+    long *c = !strcmp(status, "accepted")      ? &r->accepted
+              : !strcmp(status, "duplicate")   ? &r->duplicate
+              : !strcmp(status, "done")        ? &r->done
+              : !strcmp(status, "dead")        ? &r->dead
               : !strcmp(status, "unconfirmed") ? &r->unconfirmed
-                                             : &r->rejected;
+                                               : &r->rejected;
     (*c)++;
 }
 
@@ -129,9 +131,11 @@ void client_report_doc(client_report_t *r, const char *origin, const char *id, c
 {
     count(r, status);
     if (r->bar) {
-        if (strcmp(status, "accepted") != 0 && strcmp(status, "duplicate") != 0 && strcmp(status, "done") != 0) {
+        if (strcmp(status, "accepted") != 0 && strcmp(status, "duplicate") != 0 &&
+            strcmp(status, "done") != 0) {
             client_report_note(r, "%s %s: %s%s%s%s", status, origin, id && *id ? id : "-",
-                               code && *code ? " (" : "", code && *code ? code : "", code && *code ? ")" : "");
+                               code && *code ? " (" : "", code && *code ? code : "",
+                               code && *code ? ")" : "");
             if (error && *error) {
                 client_report_note(r, "    %s", error);
             }
@@ -143,7 +147,8 @@ void client_report_doc(client_report_t *r, const char *origin, const char *id, c
     ds_json_t j;
     ds_json_init(&j, &b);
     ds_json_obj_open(&j);
-    const char *kv[][2] = {{"origin", origin}, {"id", id}, {"status", status}, {"code", code}, {"error", error}};
+    const char *kv[][2] = {
+        {"origin", origin}, {"id", id}, {"status", status}, {"code", code}, {"error", error}};
     for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++) {
         if (kv[i][1] && *kv[i][1]) {
             ds_json_key(&j, kv[i][0]);

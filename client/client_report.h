@@ -16,9 +16,9 @@
 #include <stdio.h>
 
 typedef struct {
-    bool bar;          /* progress bar on stderr, else JSON lines on stdout */
-    bool waiting;      /* in the --wait phase */
-    long total;        /* documents expected, -1 when unknown */
+    bool bar;     /* progress bar on stderr, else JSON lines on stdout */
+    bool waiting; /* in the --wait phase */
+    long total;   /* documents expected, -1 when unknown */
     int64_t start_ms;
     int64_t drawn_ms;
     long submitted, accepted, duplicate, rejected, unconfirmed, busy;

@@ -32,20 +32,26 @@ static struct {
 static const ds_setting_t table[] = {
     CLIENT_COMMON_SETTINGS,
     {"entity", DS_SET_STR, &opt.entity, NULL, NULL, "documents that mention this entity (e.g. \"Iran\")"},
-    {"type", DS_SET_STR, &opt.type, NULL, NULL, "entity type: PERSON, ORG, LOCATION, NORP or MISC (default: any)"},
-    {"country", DS_SET_STR, &opt.country, NULL, NULL, "documents about this country (ISO 3166-1 alpha-2, e.g. IR)"},
+    {"type", DS_SET_STR, &opt.type, NULL, NULL,
+     "entity type: PERSON, ORG, LOCATION, NORP or MISC (default: any)"},
+    {"country", DS_SET_STR, &opt.country, NULL, NULL,
+     "documents about this country (ISO 3166-1 alpha-2, e.g. IR)"},
     {"theme", DS_SET_STR, &opt.theme, NULL, NULL, "documents with this theme (e.g. NUCLEAR)"},
-    {"since", DS_SET_STR, &opt.since, NULL, NULL, "published at or after: 2007-05-28, 2007-05-28T12:00Z, 7d, 24h"},
+    {"since", DS_SET_STR, &opt.since, NULL, NULL,
+     "published at or after: 2007-05-28, 2007-05-28T12:00Z, 7d, 24h"},
     {"until", DS_SET_STR, &opt.until, NULL, NULL, "published at or before (a bare date includes that day)"},
     {"limit", DS_SET_INT, &opt.limit, "20", NULL, "print at most N documents"},
     {"json", DS_SET_BOOL, &opt.json, "false", NULL, "one JSON object per line"},
 };
 
 static const ds_settings_t settings = {
-    "dossier search", DS_VERSION, "[--entity NAME [--type T]] [--country CC] [--theme T] [options]",
+    "dossier search",
+    DS_VERSION,
+    "[--entity NAME [--type T]] [--country CC] [--theme T] [options]",
     "Finds documents in Redis, newest first, printing date, id and title.  Several criteria\n"
     "must all match (an intersection).  Example: dossier search --entity Iran --theme NUCLEAR",
-    table, sizeof table / sizeof table[0]};
+    table,
+    sizeof table / sizeof table[0]};
 
 static const char *const TYPES[] = {"PERSON", "ORG", "LOCATION", "NORP", "MISC"};
 
@@ -53,8 +59,9 @@ static const char *const TYPES[] = {"PERSON", "ORG", "LOCATION", "NORP", "MISC"}
 static char *norm_name(const char *name)
 {
     utf8proc_uint8_t *lower = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)name, 0, &lower,
-                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+    utf8proc_ssize_t n =
+        utf8proc_map((const utf8proc_uint8_t *)name, 0, &lower,
+                     UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
     ds_buf_t out = DS_BUF_INIT;
     const char *src = n >= 0 ? (const char *)lower : name;
     bool space = false;
@@ -81,7 +88,7 @@ static void upper(char *s)
 }
 
 typedef struct {
-    char **keys;  /* criteria keys, owned */
+    char **keys; /* criteria keys, owned */
     int n;
     char *union_key; /* temp key for an untyped entity, or NULL */
     char **union_src;
@@ -217,10 +224,10 @@ static const redisReply *range_of(const redisReply *r)
 
 static void print_hit(const char *id, int64_t score, const redisReply *h)
 {
-    const char *title = h && h->type == REDIS_REPLY_ARRAY && h->elements == 2 && h->element[0]->str
-                            ? h->element[0]->str : "";
-    const char *pub = h && h->type == REDIS_REPLY_ARRAY && h->elements == 2 && h->element[1]->str
-                          ? h->element[1]->str : "";
+    const char *title =
+        h && h->type == REDIS_REPLY_ARRAY && h->elements == 2 && h->element[0]->str ? h->element[0]->str : "";
+    const char *pub =
+        h && h->type == REDIS_REPLY_ARRAY && h->elements == 2 && h->element[1]->str ? h->element[1]->str : "";
     char date[32];
     client_format_date(score, date, sizeof date);
     if (!opt.json) {

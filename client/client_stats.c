@@ -21,10 +21,13 @@ static const ds_setting_t table[] = {
 };
 
 static const ds_settings_t settings = {
-    "dossier stats", DS_VERSION, "[options]",
+    "dossier stats",
+    DS_VERSION,
+    "[options]",
     "Prints the broker's counters and gauges (documents accepted, queued, in flight, done,\n"
     "dead, workers, journal...), as the broker reports them.",
-    table, sizeof table / sizeof table[0]};
+    table,
+    sizeof table / sizeof table[0]};
 
 static int show(const uint8_t *p, size_t n)
 {

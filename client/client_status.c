@@ -25,10 +25,13 @@ static const ds_setting_t table[] = {
 };
 
 static const ds_settings_t settings = {
-    "dossier status", DS_VERSION, "[options] ID...",
+    "dossier status",
+    DS_VERSION,
+    "[options] ID...",
     "Asks the broker about each document: queued, running, done, failed, dead or unknown,\n"
     "with its attempts, times and last error.  Exits 66 when any document is unknown.",
-    table, sizeof table / sizeof table[0]};
+    table,
+    sizeof table / sizeof table[0]};
 
 /* Prints one reply; returns 1 when the document is unknown. */
 static int print_reply(const uint8_t *p, size_t n)

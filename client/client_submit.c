@@ -32,7 +32,8 @@ static struct {
 static const ds_setting_t table[] = {
     CLIENT_COMMON_SETTINGS,
     {"window", DS_SET_INT, &opt.window, "64", NULL, "documents in flight at most"},
-    {"stdin-format", DS_SET_STR, &opt.stdin_format, "text", NULL, "how to read '-': text, html, json or jsonl"},
+    {"stdin-format", DS_SET_STR, &opt.stdin_format, "text", NULL,
+     "how to read '-': text, html, json or jsonl"},
     {"output", DS_SET_STR, &opt.output, "auto", NULL,
      "auto (a progress bar on a terminal, else JSON lines), bar or json"},
     {"wait", DS_SET_BOOL, &opt.wait, "false", NULL,
@@ -43,13 +44,16 @@ static const ds_setting_t table[] = {
 };
 
 static const ds_settings_t settings = {
-    "dossier submit", DS_VERSION, "[options] FILE|DIR|-...",
+    "dossier submit",
+    DS_VERSION,
+    "[options] FILE|DIR|-...",
     "Submits documents to the broker: .txt (text), .html/.htm (HTML), .json (one object or an\n"
     "array) and .jsonl (one object per line, with text and optionally id, title, published, url,\n"
     "source, lang, format, meta).  Directories are read recursively; '-' is stdin.  Documents\n"
     "without an id get sha256-<digest of the text>, so submitting the same text again is a\n"
     "duplicate.  Prints one JSON line per document, or a progress bar on a terminal.",
-    table, sizeof table / sizeof table[0]};
+    table,
+    sizeof table / sizeof table[0]};
 
 typedef struct {
     char *origin;

@@ -11,8 +11,8 @@
 
 typedef struct {
     char id[DOSSIER_ID_MAX + 1];
-    char *origin;    /* owned */
-    char final[16];  /* "" until done or dead */
+    char *origin;   /* owned */
+    char final[16]; /* "" until done or dead */
     char error[256];
 } client_waited_t;
 

@@ -33,7 +33,8 @@ static struct {
 static const ds_setting_t table[] = {
     CLIENT_COMMON_SETTINGS,
     {"group", DS_SET_STR, &opt.group, "dossier-watch", NULL, "consumer group name"},
-    {"consumer", DS_SET_STR, &opt.consumer, NULL, NULL, "consumer name in the group (default: watch-HOSTNAME)"},
+    {"consumer", DS_SET_STR, &opt.consumer, NULL, NULL,
+     "consumer name in the group (default: watch-HOSTNAME)"},
     {"from-start", DS_SET_BOOL, &opt.from_start, "false", NULL,
      "a new group starts at the beginning of the stream (default: only new results)"},
     {"json", DS_SET_BOOL, &opt.json, "false", NULL, "print each result as one JSON line"},
@@ -42,15 +43,18 @@ static const ds_setting_t table[] = {
 };
 
 static const ds_settings_t settings = {
-    "dossier watch", DS_VERSION, "[options]",
+    "dossier watch",
+    DS_VERSION,
+    "[options]",
     "Follows results as workers finish them, through a Redis consumer group on PREFIX:results:\n"
     "one line per document (date, title, top entities, countries, tone), or JSON with --json.",
-    table, sizeof table / sizeof table[0]};
+    table,
+    sizeof table / sizeof table[0]};
 
 static int ensure_group(redisContext *c, const char *stream)
 {
-    redisReply *r = redisCommand(c, "XGROUP CREATE %s %s %s MKSTREAM", stream, opt.group,
-                                 opt.from_start ? "0" : "$");
+    redisReply *r =
+        redisCommand(c, "XGROUP CREATE %s %s %s MKSTREAM", stream, opt.group, opt.from_start ? "0" : "$");
     if (r && r->type == REDIS_REPLY_ERROR && strncmp(r->str, "BUSYGROUP", 9) == 0) {
         freeReplyObject(r);
         return 0; /* exists: carry on where the group is */
@@ -81,8 +85,12 @@ static int show(redisContext *c, const char *id, const char *status)
     if (h == NULL || h->type != REDIS_REPLY_ARRAY || h->elements != 4) {
         return client_redis_failed(c, h, "HMGET");
     }
-    client_watch_doc_t d = {id, status ? status : "", h->element[0]->str, h->element[1]->str,
-                            h->element[2]->str, h->element[3]->str};
+    client_watch_doc_t d = {id,
+                            status ? status : "",
+                            h->element[0]->str,
+                            h->element[1]->str,
+                            h->element[2]->str,
+                            h->element[3]->str};
     ds_buf_t line = DS_BUF_INIT;
     if (opt.json) {
         client_watch_json(&d, &line);
@@ -124,12 +132,14 @@ static int follow(redisContext *c, const char *stream)
     long seen = 0;
     bool pending = true; /* first our own unacknowledged entries ("0"), then new ones (">") */
     while (!client_interrupted && (opt.count == 0 || seen < opt.count)) {
-        redisReply *r = redisCommand(c, "XREADGROUP GROUP %s %s COUNT 100 BLOCK %lld STREAMS %s %s", opt.group,
-                                     opt.consumer, (long long)opt.block_ms, stream, pending ? "0" : ">");
+        redisReply *r =
+            redisCommand(c, "XREADGROUP GROUP %s %s COUNT 100 BLOCK %lld STREAMS %s %s", opt.group,
+                         opt.consumer, (long long)opt.block_ms, stream, pending ? "0" : ">");
         if (r == NULL || r->type == REDIS_REPLY_ERROR) {
             return client_interrupted ? EX_OK : client_redis_failed(c, r, "XREADGROUP");
         }
-        bool empty = r->type != REDIS_REPLY_ARRAY || r->elements == 0 || r->element[0]->element[1]->elements == 0;
+        bool empty =
+            r->type != REDIS_REPLY_ARRAY || r->elements == 0 || r->element[0]->element[1]->elements == 0;
         long n = handle(c, stream, r, opt.count ? opt.count - seen : 1L << 40);
         freeReplyObject(r);
         if (n < 0) {

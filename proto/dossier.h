@@ -42,10 +42,10 @@ extern "C" {
 
 /* A document to submit.  Every pointer is borrowed for the duration of the call. */
 typedef struct {
-    const char *id;        /* NULL: derived from the text (see above) */
-    const char *text;      /* UTF-8, required */
-    size_t text_len;       /* 0: strlen(text) */
-    const char *title;     /* optional fields: NULL when absent */
+    const char *id;    /* NULL: derived from the text (see above) */
+    const char *text;  /* UTF-8, required */
+    size_t text_len;   /* 0: strlen(text) */
+    const char *title; /* optional fields: NULL when absent */
     const char *url;
     const char *source;
     const char *published; /* as printed ("2007-05-28", "May 28, 2007", ISO 8601 ...) */
@@ -61,9 +61,9 @@ typedef struct {
 typedef struct {
     char status[16]; /* "accepted", "duplicate", "rejected" or "busy" */
     char id[DOSSIER_ID_MAX + 1];
-    char code[32];   /* error code (SPEC.md section 6) when rejected */
+    char code[32]; /* error code (SPEC.md section 6) when rejected */
     char error[1024];
-    char state[16];  /* with duplicate: the document's state, when the broker says */
+    char state[16]; /* with duplicate: the document's state, when the broker says */
     int64_t retry_after_ms;
 } ds_submit_reply_t;
 
@@ -121,22 +121,22 @@ typedef struct ds_pipeline ds_pipeline_t;
 typedef struct {
     const char *service;
     const char *id;
-    void *tag;          /* as given when sent */
-    int rc;             /* 0: a reply arrived; DOSSIER_ETIMEOUT: gave up (see deadline) */
+    void *tag;           /* as given when sent */
+    int rc;              /* 0: a reply arrived; DOSSIER_ETIMEOUT: gave up (see deadline) */
     const uint8_t *body; /* the reply body (MessagePack), NULL when rc != 0 */
     size_t body_len;
     ds_submit_reply_t submit; /* parsed, for dossier.submit */
     ds_status_reply_t status; /* parsed, for dossier.status */
-    int resends;        /* times it was resent after a timeout */
-    int busy_retries;   /* times the broker answered busy */
+    int resends;              /* times it was resent after a timeout */
+    int busy_retries;         /* times the broker answered busy */
 } ds_pipeline_done_t;
 
 typedef struct {
-    int64_t sent;     /* requests sent for the first time */
-    int64_t resends;  /* resent after a timeout */
-    int64_t busy;     /* busy answers */
-    int64_t replies;  /* replies matched to a request */
-    int64_t stale;    /* replies to nothing in flight (answers to earlier resends) */
+    int64_t sent;    /* requests sent for the first time */
+    int64_t resends; /* resent after a timeout */
+    int64_t busy;    /* busy answers */
+    int64_t replies; /* replies matched to a request */
+    int64_t stale;   /* replies to nothing in flight (answers to earlier resends) */
 } ds_pipeline_counters_t;
 
 /* window: requests in flight at most (1..65536). */

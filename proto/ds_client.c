@@ -69,8 +69,14 @@ void ds_client_destroy(ds_client_t **self_p)
     *self_p = NULL;
 }
 
-void ds_client_set_timeout(ds_client_t *self, int timeout_ms) { self->timeout_ms = timeout_ms > 0 ? timeout_ms : 1; }
-void ds_client_set_retries(ds_client_t *self, int retries) { self->retries = retries >= 0 ? retries : 0; }
+void ds_client_set_timeout(ds_client_t *self, int timeout_ms)
+{
+    self->timeout_ms = timeout_ms > 0 ? timeout_ms : 1;
+}
+void ds_client_set_retries(ds_client_t *self, int retries)
+{
+    self->retries = retries >= 0 ? retries : 0;
+}
 
 /* Waits until deadline for a reply to `service` (and `id` when given).  Returns 1
  * with the body, 0 on timeout, or a negative code. */
@@ -100,9 +106,9 @@ static int await_reply(ds_client_t *c, const char *service, const char *id, int6
         if (rc == 1 && strcmp(svc, service) == 0) {
             char status[16], rid[DOSSIER_ID_MAX + 1];
             int64_t after;
-            bool match = id == NULL ||
-                         (ds_client_parse_head(body, len, status, sizeof status, rid, sizeof rid, &after) == 0 &&
-                          (rid[0] == '\0' || strcmp(rid, id) == 0));
+            bool match = id == NULL || (ds_client_parse_head(body, len, status, sizeof status, rid,
+                                                             sizeof rid, &after) == 0 &&
+                                        (rid[0] == '\0' || strcmp(rid, id) == 0));
             if (match) {
                 *reply = body;
                 *reply_len = len;

@@ -86,8 +86,8 @@ int ds_client_encode_doc(const ds_document_t *doc, ds_buf_t *out, char id_out[DO
     }
     if (doc->id) {
         if (!ds_id_valid(doc->id, strlen(doc->id))) {
-            snprintf(errstr, errlen, "id '%.40s' must be 1 to %d bytes of letters, digits and ._:@/+=-", doc->id,
-                     DS_MAX_ID_BYTES);
+            snprintf(errstr, errlen, "id '%.40s' must be 1 to %d bytes of letters, digits and ._:@/+=-",
+                     doc->id, DS_MAX_ID_BYTES);
             return DS_EINVAL;
         }
         snprintf(id_out, DOSSIER_ID_MAX + 1, "%s", doc->id);
@@ -110,8 +110,9 @@ int ds_client_encode_doc(const ds_document_t *doc, ds_buf_t *out, char id_out[DO
 int ds_client_encode_id(const char *id, ds_buf_t *out, char *errstr, size_t errlen)
 {
     if (id == NULL || !ds_id_valid(id, strlen(id))) {
-        snprintf(errstr, errlen, "'%.40s' is not a document id (1 to %d bytes of letters, digits and ._:@/+=-)",
-                 id ? id : "", DS_MAX_ID_BYTES);
+        snprintf(errstr, errlen,
+                 "'%.40s' is not a document id (1 to %d bytes of letters, digits and ._:@/+=-)", id ? id : "",
+                 DS_MAX_ID_BYTES);
         return DS_EINVAL;
     }
     ds_pack_t pk;

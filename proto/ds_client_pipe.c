@@ -46,9 +46,9 @@ typedef struct {
 } slot_t;
 
 typedef struct {
-    slot_t slot;     /* body freed; service, id, tag and counters kept */
+    slot_t slot; /* body freed; service, id, tag and counters kept */
     int rc;
-    uint8_t *reply;  /* owned */
+    uint8_t *reply; /* owned */
     size_t reply_len;
 } done_t;
 
@@ -63,7 +63,7 @@ struct ds_pipeline {
     int64_t deadline_ms;
     done_t *done; /* FIFO ring of finished requests, capacity window */
     size_t done_head, done_count;
-    done_t last;  /* handed out by the last ds_pipeline_next; freed at the next */
+    done_t last; /* handed out by the last ds_pipeline_next; freed at the next */
     ds_pipeline_counters_t counters;
 };
 
@@ -118,10 +118,22 @@ void ds_pipeline_destroy(ds_pipeline_t **self_p)
     *self_p = NULL;
 }
 
-void ds_pipeline_set_timeout(ds_pipeline_t *self, int timeout_ms) { self->timeout_ms = timeout_ms > 0 ? timeout_ms : 1; }
-void ds_pipeline_set_deadline(ds_pipeline_t *self, int64_t deadline_ms) { self->deadline_ms = deadline_ms; }
-size_t ds_pipeline_pending(const ds_pipeline_t *self) { return self->pending + self->done_count; }
-void ds_pipeline_counters(const ds_pipeline_t *self, ds_pipeline_counters_t *out) { *out = self->counters; }
+void ds_pipeline_set_timeout(ds_pipeline_t *self, int timeout_ms)
+{
+    self->timeout_ms = timeout_ms > 0 ? timeout_ms : 1;
+}
+void ds_pipeline_set_deadline(ds_pipeline_t *self, int64_t deadline_ms)
+{
+    self->deadline_ms = deadline_ms;
+}
+size_t ds_pipeline_pending(const ds_pipeline_t *self)
+{
+    return self->pending + self->done_count;
+}
+void ds_pipeline_counters(const ds_pipeline_t *self, ds_pipeline_counters_t *out)
+{
+    *out = self->counters;
+}
 
 const char *ds_pipeline_pending_id(const ds_pipeline_t *self, size_t i, void **tag)
 {

@@ -75,7 +75,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         return 64;
     }
-    ds_pipeline_set_timeout(p, 3000);  /* resend after 3 s without an answer */
+    ds_pipeline_set_timeout(p, 3000);   /* resend after 3 s without an answer */
     ds_pipeline_set_deadline(p, 60000); /* give up on a document after a minute */
     int next = 2, failed = 0;
     while (next < argc || ds_pipeline_pending(p) > 0) {
@@ -85,8 +85,8 @@ int main(int argc, char **argv)
         ds_pipeline_done_t done;
         if (ds_pipeline_next(p, 1000, &done) == 1) {
             const char *status = done.rc == 0 ? done.submit.status : "unconfirmed";
-            printf("%s  %s  %s%s%s\n", (const char *)done.tag, done.id, status, done.submit.error[0] ? ": " : "",
-                   done.submit.error);
+            printf("%s  %s  %s%s%s\n", (const char *)done.tag, done.id, status,
+                   done.submit.error[0] ? ": " : "", done.submit.error);
             failed += done.rc != 0 || strcmp(status, "rejected") == 0;
         }
     }

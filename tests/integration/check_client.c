@@ -34,7 +34,8 @@ static void redis_down(void)
 }
 
 /* Runs `dossier ARGS --redis URL` (stderr into stdout when both), returns the exit code. */
-static int dossier(ds_buf_t *out, bool with_stderr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int dossier(ds_buf_t *out, bool with_stderr, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int dossier(ds_buf_t *out, bool with_stderr, const char *fmt, ...)
 {
     char args[4096];
@@ -56,7 +57,10 @@ static void cli(const char *args)
     free(ds_test_redis_cli(redis, args));
 }
 
-static void flush(void) { cli("FLUSHALL"); }
+static void flush(void)
+{
+    cli("FLUSHALL");
+}
 
 static const char *RESULT_IRAN =
     "{\"id\":\"doc-1\",\"meta\":{\"title\":\"Talks in Baghdad\",\"published\":\"2007-05-28\"},"
@@ -69,8 +73,10 @@ static void seed(void)
 {
     flush();
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "HSET dossier:doc:doc-1 id doc-1 status done title 'Talks in Baghdad' "
-                              "published 2007-05-28 result '%s'", RESULT_IRAN);
+    snprintf(cmd, sizeof cmd,
+             "HSET dossier:doc:doc-1 id doc-1 status done title 'Talks in Baghdad' "
+             "published 2007-05-28 result '%s'",
+             RESULT_IRAN);
     cli(cmd);
     cli("HSET dossier:doc:doc-2 id doc-2 status done title 'Oil prices' published 2008-01-10 "
         "result '{\"id\":\"doc-2\",\"meta\":{\"title\":\"Oil prices\"},\"entities\":[],\"countries\":[]}'");
@@ -88,7 +94,8 @@ START_TEST(test_get_prints_stored_result)
     ds_buf_t out = DS_BUF_INIT;
     ck_assert_int_eq(dossier(&out, false, "get doc-1"), 0);
     ck_assert_ptr_nonnull(strstr(ds_buf_str(&out), "\"title\":\"Talks in Baghdad\""));
-    ck_assert_int_eq(dossier(&out, false, "get doc-1 --field meta.title,tone.score,entities.*.name,status"), 0);
+    ck_assert_int_eq(dossier(&out, false, "get doc-1 --field meta.title,tone.score,entities.*.name,status"),
+                     0);
     ck_assert_str_eq(ds_buf_str(&out), "Talks in Baghdad\n-1.25\n[\"Iran\",\"Ryan Crocker\"]\ndone\n");
     ds_buf_free(&out);
 }
@@ -114,7 +121,8 @@ START_TEST(test_search_intersects_entity_and_theme)
     ck_assert_int_eq(dossier(&out, false, "search --entity Iran --theme nuclear"), 0);
     ck_assert_str_eq(ds_buf_str(&out), "2007-05-28  doc-1  Talks in Baghdad\n");
     ck_assert_int_eq(dossier(&out, false, "search --entity iran"), 0);
-    ck_assert_str_eq(ds_buf_str(&out), "2008-01-10  doc-2  Oil prices\n2007-05-28  doc-1  Talks in Baghdad\n");
+    ck_assert_str_eq(ds_buf_str(&out),
+                     "2008-01-10  doc-2  Oil prices\n2007-05-28  doc-1  Talks in Baghdad\n");
     ck_assert_int_eq(dossier(&out, false, "search --entity 'Ryan  Crocker' --type person --country IR"), 0);
     ck_assert_str_eq(ds_buf_str(&out), "2007-05-28  doc-1  Talks in Baghdad\n");
     /* no temporary keys are left behind */
@@ -152,7 +160,8 @@ START_TEST(test_watch_prints_lines_and_acknowledges)
     ds_buf_t out = DS_BUF_INIT;
     ck_assert_int_eq(dossier(&out, false, "watch --from-start --count 2 --group g1"), 0);
     const char *s = ds_buf_str(&out);
-    ck_assert_ptr_nonnull(strstr(s, "2007-05-28  Talks in Baghdad  | Iran, Ryan Crocker | IR US | tone -1.2"));
+    ck_assert_ptr_nonnull(
+        strstr(s, "2007-05-28  Talks in Baghdad  | Iran, Ryan Crocker | IR US | tone -1.2"));
     ck_assert_ptr_nonnull(strstr(s, "dead doc-3: analysis failed"));
     char *pending = ds_test_redis_cli(redis, "XPENDING dossier:results g1");
     ck_assert_int_eq(atoi(pending), 0);
@@ -173,7 +182,8 @@ START_TEST(test_watch_new_group_starts_at_the_end)
     /* --count 1 with nothing new: the watcher blocks until timeout kills it */
     char *bin = ds_test_bin("dossier");
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "DOSSIER_REDIS='%s' timeout 2 %s watch --count 1 --group fresh", redis->url, bin);
+    snprintf(cmd, sizeof cmd, "DOSSIER_REDIS='%s' timeout 2 %s watch --count 1 --group fresh", redis->url,
+             bin);
     free(bin);
     ds_test_run(cmd, &out, 10000);
     ck_assert_str_eq(ds_buf_str(&out), "");
@@ -217,7 +227,8 @@ START_TEST(test_unreachable_broker_names_address_and_fix)
     fclose(f);
     int port = free_port();
     ds_buf_t out = DS_BUF_INIT;
-    ck_assert_int_eq(dossier(&out, true, "submit --broker tcp://127.0.0.1:%d --timeout 300 %s", port, file), 69);
+    ck_assert_int_eq(dossier(&out, true, "submit --broker tcp://127.0.0.1:%d --timeout 300 %s", port, file),
+                     69);
     char want[64];
     snprintf(want, sizeof want, "tcp://127.0.0.1:%d", port);
     ck_assert_ptr_nonnull(strstr(ds_buf_str(&out), want));

@@ -53,7 +53,14 @@ static void start_broker(const char *bind)
     char *argv[] = {bin, "--bind", (char *)bind, "--journal", st.journal, "--endpoint-file", epfile, NULL};
     st.broker = ds_test_spawn(argv, log);
     free(bin);
-    ck_assert_msg(ds_test_eventually(endpoint_written, NULL, 10000), "broker wrote no endpoint file");
+    if (!ds_test_eventually(endpoint_written, NULL, 10000)) {
+        /* a failed fixture skips teardown: stop what runs, so nothing outlives the test */
+        char *log_text = ds_test_read_file(log, NULL);
+        ds_test_stop(st.broker, SIGKILL, 5000);
+        ds_test_stop(st.worker, SIGKILL, 5000);
+        ds_test_redis_stop(&st.redis);
+        ck_abort_msg("broker wrote no endpoint file; its log: %.300s", log_text ? log_text : "");
+    }
 }
 
 static void setup(void)
@@ -67,8 +74,8 @@ static void setup(void)
     char log[600];
     snprintf(log, sizeof log, "%s/worker.log", st.dir);
     char *bin = ds_test_bin("dossier-worker");
-    char *argv[] = {bin, "--broker", st.endpoint, "--redis", st.redis->url, "--concurrency", "2",
-                    "--heartbeat-ms", "500", NULL};
+    char *argv[] = {bin, "--broker",       st.endpoint, "--redis", st.redis->url, "--concurrency",
+                    "2", "--heartbeat-ms", "500",       NULL};
     st.worker = ds_test_spawn(argv, log);
     free(bin);
 }
@@ -136,8 +143,10 @@ static void make_corpus(const char *dir, int n)
     for (int i = 0; i < n; i++) {
         char rel[256], text[512];
         snprintf(rel, sizeof rel, "%s/a%04d.txt", dir, i);
-        snprintf(text, sizeof text, "Article %d\n\nDelegates from Iran and the United States met for round %d "
-                                    "of talks in Baghdad on Monday.\n", i, i);
+        snprintf(text, sizeof text,
+                 "Article %d\n\nDelegates from Iran and the United States met for round %d "
+                 "of talks in Baghdad on Monday.\n",
+                 i, i);
         write_file(rel, text);
     }
 }
@@ -145,9 +154,11 @@ static void make_corpus(const char *dir, int n)
 START_TEST(test_submit_every_input_kind_and_wait)
 {
     write_file("in/a.txt", "Plain text article\n\nThe minister spoke in Tehran on Monday.\n");
-    write_file("in/b.html", "<html><body><h1>An HTML article</h1><p>Talks resumed in Geneva.</p></body></html>");
-    write_file("in/c.json", "{\"id\":\"json-1\",\"text\":\"A JSON article about talks.\",\"title\":\"Given title\","
-                            "\"meta\":{\"feed\":\"test\",\"rank\":3}}");
+    write_file("in/b.html",
+               "<html><body><h1>An HTML article</h1><p>Talks resumed in Geneva.</p></body></html>");
+    write_file("in/c.json",
+               "{\"id\":\"json-1\",\"text\":\"A JSON article about talks.\",\"title\":\"Given title\","
+               "\"meta\":{\"feed\":\"test\",\"rank\":3}}");
     write_file("in/sub/d.jsonl", "{\"id\":\"line-1\",\"text\":\"First line article.\"}\n\n"
                                  "{\"id\":\"line-2\",\"text\":\"Second line article.\",\"lang\":\"en\"}\n");
     write_file("in/.hidden.txt", "never read");
@@ -191,8 +202,10 @@ START_TEST(test_stdin_status_stats_and_dlq_against_the_broker)
 {
     ds_buf_t out = DS_BUF_INIT;
     ck_assert_int_eq(dossier(&out, "submit - < /dev/null 2>&1"), 65);
-    ck_assert_int_eq(dossier(&out, "submit --stdin-format jsonl - <<'EOF'\n{\"id\":\"s-1\",\"text\":\"From stdin.\"}\nEOF"),
-                     0);
+    ck_assert_int_eq(
+        dossier(&out,
+                "submit --stdin-format jsonl - <<'EOF'\n{\"id\":\"s-1\",\"text\":\"From stdin.\"}\nEOF"),
+        0);
     ck_assert_ptr_nonnull(strstr(ds_buf_str(&out), "\"id\":\"s-1\",\"status\":\"accepted\""));
     ck_assert_int_eq(dossier(&out, "stats --json"), 0);
     ck_assert_ptr_nonnull(strstr(ds_buf_str(&out), "\"accepted\":"));
@@ -232,8 +245,9 @@ START_TEST(test_broker_restart_in_the_middle_of_submit_loses_and_duplicates_noth
     snprintf(errpath, sizeof errpath, "%s/submit.err", st.dir);
     char cmd[2048];
     char *bin = ds_test_bin("dossier");
-    snprintf(cmd, sizeof cmd, "cd '%s' && exec %s submit corpus --window 8 --timeout 400 --broker '%s' >'%s' 2>'%s'",
-             st.dir, bin, st.endpoint, outpath, errpath);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && exec %s submit corpus --window 8 --timeout 400 --broker '%s' >'%s' 2>'%s'", st.dir,
+             bin, st.endpoint, outpath, errpath);
     free(bin);
     char *argv[] = {"/bin/sh", "-c", cmd, NULL};
     pid_t submit = ds_test_spawn(argv, NULL);
@@ -270,8 +284,9 @@ START_TEST(test_ctrl_c_lists_unconfirmed_documents)
     snprintf(outpath, sizeof outpath, "%s/submit.out", st.dir);
     snprintf(errpath, sizeof errpath, "%s/submit.err", st.dir);
     char *bin = ds_test_bin("dossier");
-    snprintf(cmd, sizeof cmd, "cd '%s' && exec %s submit many --window 4 --timeout 60000 --broker '%s' >'%s' 2>'%s'",
-             st.dir, bin, st.endpoint, outpath, errpath);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && exec %s submit many --window 4 --timeout 60000 --broker '%s' >'%s' 2>'%s'", st.dir,
+             bin, st.endpoint, outpath, errpath);
     free(bin);
     char *argv[] = {"/bin/sh", "-c", cmd, NULL};
     pid_t submit = ds_test_spawn(argv, NULL);
@@ -333,7 +348,8 @@ START_TEST(test_python_producer_and_consumer)
     write_file("py/x.json", "{\"id\":\"py-json\",\"text\":\"George Bush met Tony Blair in London.\"}");
     char cmd[4096];
     ds_buf_t out = DS_BUF_INIT;
-    snprintf(cmd, sizeof cmd, "cd '%s' && /usr/bin/python3 %s --broker '%s' py", st.dir, producer, st.endpoint);
+    snprintf(cmd, sizeof cmd, "cd '%s' && /usr/bin/python3 %s --broker '%s' py", st.dir, producer,
+             st.endpoint);
     ck_assert_int_eq(ds_test_run(cmd, &out, 30000), 0);
     ck_assert_int_eq(count(ds_buf_str(&out), "  accepted  "), 6);
     ck_assert_int_eq(ds_test_run(cmd, &out, 30000), 0);
