@@ -64,8 +64,19 @@ static int copy_part(char *dst, size_t cap, const char *s, size_t n)
     return 0;
 }
 
+static int parse_userinfo(const char *s, size_t n, worker_redis_addr_t *a);
+
 static int parse_unix(const char *rest, worker_redis_addr_t *a, char *errstr, size_t errlen)
 {
+    const char *at = strchr(rest, '@'); /* unix://[user:password@]/path */
+    const char *slash = strchr(rest, '/');
+    if (at && slash && at < slash) {
+        if (parse_userinfo(rest, (size_t)(at - rest), a) != 0) {
+            snprintf(errstr, errlen, "redis URL: user or password too long");
+            return DS_ECONFIG;
+        }
+        rest = at + 1;
+    }
     const char *q = strchr(rest, '?');
     size_t n = q ? (size_t)(q - rest) : strlen(rest);
     a->is_unix = true;

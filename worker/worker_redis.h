@@ -32,7 +32,8 @@ typedef struct {
     char password[256]; /* AUTH when not "" */
 } worker_redis_addr_t;
 
-/* Parses redis://[[user]:password@]host[:port][/db] and unix:///abs/path[?db=N].
+/* Parses redis://[[user]:password@]host[:port][/db] and
+ * unix://[[user]:password@]/abs/path[?db=N].
  * Returns 0 or DS_ECONFIG with a one-line reason (that never echoes the password). */
 int worker_redis_parse_url(const char *url, worker_redis_addr_t *out, char *errstr,
                            size_t errlen) DS_WUR;

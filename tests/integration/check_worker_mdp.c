@@ -61,8 +61,12 @@ static void world_stop(world_t *w)
 static zframe_t *roundtrip(world_t *w, const ds_buf_t *body)
 {
     ck_assert(tb_request(w->b, body->data, body->len));
-    zframe_t *reply = tb_reply(w->b, 15000);
-    ck_assert_msg(reply != NULL, "no REPLY from the worker");
+    zframe_t *reply = tb_reply(w->b, 30000);
+    if (reply == NULL) {
+        size_t n = 0;
+        char *log = ds_test_read_file(w->log, &n);
+        ck_abort_msg("no REPLY from the worker; its log ends: %s", log ? log + (n > 1500 ? n - 1500 : 0) : "");
+    }
     return reply;
 }
 

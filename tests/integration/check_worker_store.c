@@ -218,6 +218,37 @@ START_TEST(test_script_flush_is_answered_with_script_load)
 }
 END_TEST
 
+/* The ACL of deploy/redis.conf: the worker may run its script on dossier:* keys and
+ * nothing else. */
+#define WORKER_ACL                                                                                \
+    "ACL SETUSER dossier-worker reset on >pw ~dossier:* resetchannels -@all +evalsha +script|load " \
+    "+ping +hget +hset +hdel +xadd +zadd +sadd +smembers +scard +srandmember +expire"
+
+START_TEST(test_least_privilege_acl_user_can_store_and_nothing_more)
+{
+    fx_t f;
+    fx_open(&f, 2000, 5000);
+    redisReply *r = redisCommand(f.c, WORKER_ACL);
+    ck_assert_msg(r && r->type == REDIS_REPLY_STATUS, "ACL SETUSER: %s", r && r->str ? r->str : "?");
+    freeReplyObject(r);
+    worker_redis_destroy(&f.r);
+    char url[700], err[256] = "";
+    snprintf(url, sizeof url, "unix://dossier-worker:pw@%s", redis->sock);
+    worker_redis_addr_t addr;
+    ck_assert_int_eq(worker_redis_parse_url(url, &addr, err, sizeof err), 0);
+    worker_redis_opts_t o = {2000, 300, 20, 100};
+    f.r = worker_redis_new(&addr, &o);
+    expect_done(&f, "acl-1", SIMHASH, true);
+    expect_done(&f, "acl-1", SIMHASH, false);
+    expect_dead(&f, "acl-2", true);
+    f.st.prefix = "other"; /* keys outside dossier:* are refused */
+    worker_outcome_t out;
+    ck_assert_int_eq(put_done(&f, "acl-3", 0, 1, &out, err, sizeof err), DS_EREDIS);
+    ck_assert_msg(strstr(err, "NOPERM") || strstr(err, "permission"), "error was %s", err);
+    fx_close(&f);
+}
+END_TEST
+
 /* ---- outages: each fixes itself from the wait hook after a few retries --------- */
 
 typedef struct {
@@ -352,6 +383,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_near_duplicate_is_marked_and_a_distant_one_is_not);
     tcase_add_test(tc, test_dead_record_is_final_until_a_done_replaces_it);
     tcase_add_test(tc, test_script_flush_is_answered_with_script_load);
+    tcase_add_test(tc, test_least_privilege_acl_user_can_store_and_nothing_more);
     tcase_add_test(tc, test_out_of_memory_is_retried_and_nothing_is_half_written);
     tcase_add_test(tc, test_client_pause_is_waited_out);
     suite_add_tcase(s, tc);

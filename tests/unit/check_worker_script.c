@@ -39,6 +39,10 @@ START_TEST(test_redis_urls_parse)
     ck_assert_int_eq(worker_redis_parse_url("unix:///tmp/r.sock?db=5", &a, err, sizeof err), 0);
     ck_assert_str_eq(a.path, "/tmp/r.sock");
     ck_assert_int_eq(a.db, 5);
+    ck_assert_int_eq(worker_redis_parse_url("unix://worker:pw@/tmp/r.sock", &a, err, sizeof err), 0);
+    ck_assert_str_eq(a.user, "worker");
+    ck_assert_str_eq(a.password, "pw");
+    ck_assert_str_eq(a.path, "/tmp/r.sock");
 }
 END_TEST
 
