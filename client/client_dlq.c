@@ -29,7 +29,7 @@ static struct {
 static const ds_setting_t table[] = {
     CLIENT_COMMON_SETTINGS,
     {"json", DS_SET_BOOL, &opt.json, "false", NULL, "print the broker's replies as JSON lines"},
-    {"all", DS_SET_BOOL, &opt.all, "false", NULL, "purge: every dead document"},
+    {"all", DS_SET_BOOL, &opt.all, "false", NULL, "requeue or purge every dead document"},
 };
 
 static const ds_settings_t settings = {
@@ -124,15 +124,43 @@ static int print_reply(const char *op, const uint8_t *p, size_t n)
     return rc;
 }
 
-static int ask(ds_client_t *c, const char *op, const char *id)
+/* Reads `more` and the last item's id from a list reply. */
+static void page_state(const uint8_t *p, size_t n, char *last, bool *more)
+{
+    char err[128];
+    ds_body_t b;
+    if (ds_body_parse(&b, p, n, err, sizeof err) != 0) {
+        return;
+    }
+    ds_body_bool(&b, "more", more, err, sizeof err);
+    const msgpack_object *items = NULL;
+    if (ds_body_obj(&b, "items", &items) && items->type == MSGPACK_OBJECT_ARRAY &&
+        items->via.array.size > 0) {
+        const msgpack_object *d = &items->via.array.ptr[items->via.array.size - 1];
+        ds_buf_t id = DS_BUF_INIT;
+        if (d->type == MSGPACK_OBJECT_MAP) {
+            field_text(d, "id", &id, "");
+        }
+        snprintf(last, DOSSIER_ID_MAX + 1, "%s", ds_buf_str(&id));
+        ds_buf_free(&id);
+    }
+    ds_body_free(&b);
+}
+
+/* Sends {op, id?} (or, for list, {op, after?}) and prints the reply.  For list,
+ * *last receives the last id printed and *more whether the broker has more. */
+static int ask_page(ds_client_t *c, const char *op, const char *id, const char *after, char *last, bool *more)
 {
     ds_buf_t body = DS_BUF_INIT;
     ds_pack_t pk;
     ds_pack_init(&pk, &body);
-    ds_pack_map(&pk, id ? 2 : 1);
+    ds_pack_map(&pk, 1 + (id != NULL) + (after != NULL));
     ds_pack_kv_str(&pk, "op", op);
     if (id) {
         ds_pack_kv_str(&pk, "id", id);
+    }
+    if (after) {
+        ds_pack_kv_str(&pk, "after", after);
     }
     uint8_t *reply = NULL;
     size_t len = 0;
@@ -145,8 +173,32 @@ static int ask(ds_client_t *c, const char *op, const char *id)
         code = EX_UNAVAILABLE;
     } else {
         code = print_reply(op, reply, len);
+        if (code == EX_OK && last && more) {
+            page_state(reply, len, last, more);
+        }
     }
     free(reply);
+    return code;
+}
+
+static int ask(ds_client_t *c, const char *op, const char *id)
+{
+    return ask_page(c, op, id, NULL, NULL, NULL);
+}
+
+/* Every page of the list, following `more` with `after` = the last id seen. */
+static int list_all(ds_client_t *c)
+{
+    char last[DOSSIER_ID_MAX + 1] = "";
+    bool more = true;
+    int code = EX_OK;
+    for (int page = 0; code == EX_OK && more && page < 100000; page++) {
+        char after[DOSSIER_ID_MAX + 1];
+        snprintf(after, sizeof after, "%s", last);
+        more = false;
+        code = ask_page(c, "list", NULL, page ? after : NULL, last, &more);
+        more = more && strcmp(after, last) != 0;
+    }
     return code;
 }
 
@@ -154,10 +206,10 @@ static int run(ds_client_t *c, char **pos, int npos)
 {
     const char *op = pos[0];
     if (strcmp(op, "list") == 0 && npos == 1) {
-        return ask(c, "list", NULL);
+        return list_all(c);
     }
-    if (strcmp(op, "purge") == 0 && opt.all && npos == 1) {
-        return ask(c, "purge", NULL);
+    if ((strcmp(op, "purge") == 0 || strcmp(op, "requeue") == 0) && opt.all && npos == 1) {
+        return ask(c, op, NULL);
     }
     if ((strcmp(op, "requeue") == 0 || strcmp(op, "purge") == 0) && npos > 1) {
         int code = EX_OK;
@@ -167,7 +219,7 @@ static int run(ds_client_t *c, char **pos, int npos)
         }
         return code;
     }
-    client_error("usage: dossier dlq list | requeue ID... | purge ID... | purge --all");
+    client_error("usage: dossier dlq list | requeue ID...|--all | purge ID...|--all");
     return EX_USAGE;
 }
 
@@ -177,7 +229,7 @@ int client_cmd_dlq(int argc, char **argv)
     int npos = 0;
     int code = client_settings(&settings, argc, argv, pos, &npos);
     if (code < 0 && npos == 0) {
-        client_error("usage: dossier dlq list | requeue ID... | purge ID... | purge --all");
+        client_error("usage: dossier dlq list | requeue ID...|--all | purge ID...|--all");
         code = EX_USAGE;
     }
     char err[512];

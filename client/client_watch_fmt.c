@@ -65,9 +65,12 @@ void client_watch_line(const client_watch_doc_t *d, ds_buf_t *out)
         return;
     }
     ds_buf_printf(out, "%s  | ", title);
+    size_t mark = out->len;
     top_entities(json_object_get(r, "entities"), out);
-    ds_buf_puts(out, " | ");
+    ds_buf_puts(out, out->len == mark ? "- | " : " | ");
+    mark = out->len;
     countries(json_object_get(r, "countries"), out);
+    ds_buf_puts(out, out->len == mark ? "-" : "");
     json_t *tone = json_object_get(json_object_get(r, "tone"), "score");
     ds_buf_printf(out, " | tone %.1f", json_number_value(tone));
     json_decref(r);

@@ -26,7 +26,7 @@ static const command_t commands[] = {
     {"search", client_cmd_search, "--entity NAME|--country CC|--theme T...", "find documents in Redis"},
     {"watch", client_cmd_watch, "[--json]", "follow results as they arrive (a Redis consumer group)"},
     {"stats", client_cmd_stats, "[--json]", "the broker's counters and gauges"},
-    {"dlq", client_cmd_dlq, "list|requeue ID|purge ID|--all", "dead documents: list, requeue, purge"},
+    {"dlq", client_cmd_dlq, "list|requeue|purge ID...|--all", "dead documents: list, requeue, purge"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
