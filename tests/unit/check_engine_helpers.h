@@ -48,22 +48,28 @@ static inline char *ce_json(const engine_result_t *r)
     return ds_buf_detach(&b, NULL);
 }
 
-/* Path of a file relative to the repository root (found from the data dir). */
+/* Path of a file relative to the repository root: the first folder above the
+ * running test binary that holds proto/result.schema.json (the data directory may
+ * be elsewhere, e.g. $DOSSIER_DATA). */
 static inline char *ce_repo_path(const char *rel)
 {
-    char *dir = engine_default_data_dir();
-    size_t n = strlen(dir);
-    while (n > 0 && dir[n - 1] == '/') {
-        n--;
-    }
-    while (n > 0 && dir[n - 1] != '/') {
-        n--;
-    }
+    char path[4096];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+    ck_assert_int_gt(n, 0);
+    path[n] = '\0';
     ds_buf_t b = DS_BUF_INIT;
-    ds_buf_append(&b, dir, n);
-    ds_buf_puts(&b, rel);
-    free(dir);
-    return ds_buf_detach(&b, NULL);
+    for (char *slash = strrchr(path, '/'); slash != NULL; slash = strrchr(path, '/')) {
+        *slash = '\0';
+        ds_buf_reset(&b);
+        ds_buf_printf(&b, "%s/proto/result.schema.json", path);
+        if (access(b.data, R_OK) == 0) {
+            ds_buf_reset(&b);
+            ds_buf_printf(&b, "%s/%s", path, rel);
+            return ds_buf_detach(&b, NULL);
+        }
+    }
+    ck_abort_msg("repository root not found above %s", path);
+    return NULL;
 }
 
 /* Whole file; NULL when missing. */
