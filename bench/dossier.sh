@@ -11,8 +11,9 @@ DS_BROKER_BIN="$BIN/dossier-broker"
 DS_WORKER_BIN="$BIN/dossier-worker"
 DS_WINDOW=256
 
-ds_launch() { # CHILDREN ANALYSIS TAG
+ds_launch() { # CHILDREN ANALYSIS TAG [WORKER_FLAGS...]
   local children=$1 analysis=$2 tag=$3 i
+  shift 3
   DS_JOURNAL="$TMP/journal-$tag"
   local epf="$TMP/endpoint-$tag"
   mkdir -p "$DS_JOURNAL"
@@ -27,7 +28,7 @@ ds_launch() { # CHILDREN ANALYSIS TAG
   fi
   DS_EP=$(head -n1 "$epf" | tr -d '[:space:]')
   bg_start "dossier-worker-$tag" "$DS_WORKER_BIN" --broker "$DS_EP" --redis "redis://127.0.0.1:$REDIS_PORT/0" \
-    --concurrency "$children" --analysis "$analysis"
+    --concurrency "$children" --analysis "$analysis" "$@"
   DS_WORKER_PID=$BG_PID
   sleep 0.1
   if ! kill -0 "$DS_WORKER_PID" 2>/dev/null; then
@@ -35,7 +36,7 @@ ds_launch() { # CHILDREN ANALYSIS TAG
     return 1
   fi
   DS_ROOTS=$(join_pids "$REDIS_PID" "$DS_BROKER_PID" "$DS_WORKER_PID")
-  cmdlog "dossier-$analysis" "$BIN/dossier-broker --bind 'tcp://127.0.0.1:*' --journal \$TMP/journal --endpoint-file \$F; $BIN/dossier-worker --broker \$EP --redis redis://127.0.0.1:\$REDIS_PORT/0 --concurrency N --analysis $analysis; ds_producer --window $DS_WINDOW (MDP DEALER, dossier.submit {id, text}, resend on busy)"
+  cmdlog "dossier-$analysis${1:+ $*}" "$BIN/dossier-broker --bind 'tcp://127.0.0.1:*' --journal \$TMP/journal --endpoint-file \$F; $BIN/dossier-worker --broker \$EP --redis redis://127.0.0.1:\$REDIS_PORT/0 --concurrency N --analysis $analysis${1:+ $*}; ds_producer --window $DS_WINDOW (MDP DEALER, dossier.submit {id, text}, resend on busy)"
 }
 
 # Where Dossier's CPU goes: ticks of the broker, the worker (supervisor and children)
@@ -67,6 +68,12 @@ ds_child_hwm_kb() { # the largest peak RSS among the worker's children
   echo "$max"
 }
 
+# broker_kb: the broker's peak RSS (VmHWM, which counts the journal's mapped LMDB pages);
+# broker_anon_kb: its heap now (RssAnon); child_kb: the largest worker child's peak RSS.
+ds_memory_fields() { # CHILDREN
+  echo "broker_kb=$(vm_hwm_kb "$DS_BROKER_PID") broker_anon_kb=$(rss_anon_kb "$DS_BROKER_PID") child_kb=$(ds_child_hwm_kb) children=$1"
+}
+
 ds_available() {
   [[ -x $DS_BROKER_BIN && -x $DS_WORKER_BIN ]] && return 0
   DS_WHY="$DS_BROKER_BIN or $DS_WORKER_BIN is not built (build with make BIN=...)"
@@ -92,6 +99,29 @@ start_dossier() {
 }
 stop_dossier() { ds_stop; }
 
+# The same documents with the worker's near-duplicate marking off: every document of
+# this bench is the same article, so with --dedup (the default) each one is compared
+# with up to 512 x 4 SimHash band members in Redis, the worst case of that feature.
+dossier_full_nodedup() {
+  local r out f split0
+  if ! ds_launch "$WORKERS" full full-nodedup --no-dedup || ! ds_warm full-nodedup; then
+    record failed dossier-full-nodedup 1 "reason=${DS_WHY:-warm-up failed}"
+    ds_stop
+    return 0
+  fi
+  for ((r = 1; r <= RUNS; r++)); do
+    split0=$(ds_split_ticks)
+    out=$(ds_produce "$DS_N" "nodedup-r$r" 2>>"$TMP/dossier-producer.log") || true
+    f=$(result_fields "$out")
+    if [[ -n $f ]]; then
+      record full dossier-nodedup "$r" "$f workers=$WORKERS $(accept_field "$out")"
+      record split dossier-full-nodedup "$r" "$(ds_split_fields "$split0" "$DS_N")"
+      log "full --no-dedup $r: $f"
+    else record failed dossier-full-nodedup "$r" "output=$(tr '\n\t' '  ' <<<"$out" | cut -c1-200)"; fi
+  done
+  ds_stop
+}
+
 dossier_full_and_latency() {
   local r out f
   if ! ds_launch "$WORKERS" full full || ! ds_warm full; then
@@ -105,12 +135,12 @@ dossier_full_and_latency() {
     out=$(ds_produce "$DS_N" "full-r$r" 2>>"$TMP/dossier-producer.log") || true
     f=$(result_fields "$out")
     if [[ -n $f ]]; then
-      record full dossier "$r" "$f workers=$WORKERS"
+      record full dossier "$r" "$f workers=$WORKERS $(accept_field "$out")"
       record split dossier-full "$r" "$(ds_split_fields "$split0" "$DS_N")"
       log "full $r: $f"
     else record failed dossier-full "$r" "output=$(tr '\n\t' '  ' <<<"$out" | cut -c1-200)"; fi
   done
-  record memory dossier-full 1 "broker_kb=$(vm_hwm_kb "$DS_BROKER_PID") child_kb=$(ds_child_hwm_kb) children=$WORKERS"
+  record memory dossier-full 1 "$(ds_memory_fields "$WORKERS")"
   local max
   max=$("$PY" bench/report.py median --raw "$RAW" --section full --name dossier --key rate)
   if [[ -z $max || $max == 0 ]]; then ds_stop; return 0; fi
@@ -135,13 +165,18 @@ dossier_full_and_latency() {
     done
   done
   ds_stop
+  dossier_full_nodedup
 }
 
 dossier_scaling() {
   local c analysis r out f
   for analysis in $SCALE_ANALYSES; do
     for c in $SCALE_CHILDREN; do
-      if ! ds_launch "$c" "$analysis" "scale-$analysis-$c" || ! ds_warm "scale-$analysis-$c"; then
+      # full analysis without the near-duplicate scan, which would make Redis the
+      # bottleneck here (see dossier_full_nodedup) and hide how the children scale
+      local flags=()
+      [[ $analysis == full ]] && flags=(--no-dedup)
+      if ! ds_launch "$c" "$analysis" "scale-$analysis-$c" "${flags[@]}" || ! ds_warm "scale-$analysis-$c"; then
         record failed "scale-$analysis" "$c" "reason=${DS_WHY:-warm-up failed}"
         ds_stop
         continue
@@ -149,10 +184,10 @@ dossier_scaling() {
       for ((r = 1; r <= RUNS; r++)); do
         out=$(ds_produce "$DS_N" "scale-$analysis-$c-r$r" 2>>"$TMP/dossier-producer.log") || true
         f=$(result_fields "$out")
-        if [[ -n $f ]]; then record "scale-$analysis" "$c" "$r" "$f"; log "scaling $analysis $c children, run $r: $f"
+        if [[ -n $f ]]; then record "scale-$analysis" "$c" "$r" "$f $(accept_field "$out")"; log "scaling $analysis $c children, run $r: $f"
         else record failed "scale-$analysis-$c" "$r" "output=$(tr '\n\t' '  ' <<<"$out" | cut -c1-200)"; fi
       done
-      record memory "dossier-$analysis-c$c" 1 "broker_kb=$(vm_hwm_kb "$DS_BROKER_PID") child_kb=$(ds_child_hwm_kb) children=$c"
+      record memory "dossier-$analysis-c$c" 1 "$(ds_memory_fields "$c")"
       ds_stop
     done
   done
@@ -170,6 +205,6 @@ dossier_journal() {
   local apparent allocated
   apparent=$(du -sb --apparent-size "$DS_JOURNAL" | cut -f1)
   allocated=$(du -s --block-size=1 "$DS_JOURNAL" | cut -f1)
-  record journal dossier 1 "docs=$((N_JOURNAL + 2 * WARM_N)) apparent_bytes=$apparent allocated_bytes=$allocated broker_kb=$(vm_hwm_kb "$DS_BROKER_PID") $f"
+  record journal dossier 1 "docs=$((N_JOURNAL + 2 * WARM_N)) apparent_bytes=$apparent allocated_bytes=$allocated $(ds_memory_fields "$WORKERS") $f $(accept_field "$out")"
   ds_stop
 }

@@ -70,6 +70,17 @@ result_fields() {
   sed -n 's/^RESULT ok=1 //p' <<<"$1" | head -n1
 }
 
+# accept_field OUTPUT: "accept_rate=R" from ds_producer's "ACCEPT secs=S rate=R" line:
+# how fast the broker acknowledged (journalled and fsync'd) the documents.
+accept_field() {
+  sed -n 's/^ACCEPT .*rate=\([0-9.]*\).*/accept_rate=\1/p' <<<"$1" | head -n1
+}
+
+# rss_anon_kb PID: current anonymous (heap, not file-mapped) resident memory of PID in kB.
+rss_anon_kb() {
+  awk '/^RssAnon:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0
+}
+
 # vm_hwm_kb PID: peak resident set size of PID in kB (0 when gone).
 vm_hwm_kb() {
   awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0

@@ -29,6 +29,7 @@ case $MODE in quick | full) ;; *) echo "usage: $0 quick|full" >&2; exit 64 ;; es
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 PY=/usr/bin/python3 # Debian's, which has celery, rq and redis
+export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the tree
 BIN=${BIN:-bin}
 BUILD=${BUILD:-build}
 OUT="$ROOT/$BUILD/bench"
@@ -141,7 +142,7 @@ for ((r = 1; r <= RUNS; r++)); do
     out=$("${PRODUCER[$s]}" "${NJOBS[$s]}" "$s-r$r" 2>>"$TMP/$s-producer.log") || true
     f=$(result_fields "$out")
     if [[ -n $f ]]; then
-      record trivial "$s" "$r" "$f workers=$WORKERS"
+      record trivial "$s" "$r" "$f workers=$WORKERS $(accept_field "$out")"
       [[ $s == dossier ]] && record split dossier "$r" "$(ds_split_fields "$split0" "${NJOBS[$s]}")"
       log "round $r $s: $f"
     else
@@ -152,7 +153,7 @@ for ((r = 1; r <= RUNS; r++)); do
   rcli -n 1 FLUSHDB >/dev/null # peers' result hashes; counting is relative anyway
 done
 if [[ " ${SYSTEMS[*]} " == *" dossier "* ]]; then
-  record memory dossier-counts 1 "broker_kb=$(vm_hwm_kb "$DS_BROKER_PID") child_kb=$(ds_child_hwm_kb) children=$WORKERS"
+  record memory dossier-counts 1 "$(ds_memory_fields "$WORKERS")"
 fi
 for s in "${SYSTEMS[@]}"; do "stop_$s"; done
 
