@@ -3,8 +3,14 @@
  *
  * Argument layout (EVALSHA sha numkeys KEYS... ARGV...):
  *   KEYS[1] {p}:doc:{id}  KEYS[2] {p}:results  KEYS[3] {p}:dead
- *   done: KEYS[4..3+nb] {p}:simhash:{band}:{hex4}, then nidx index sorted sets;
+ *   done: with dedup KEYS[4] {p}:simhash:exact and KEYS[5..4+nb] {p}:simhash:{band}:{hex4};
+ *         then nidx index sorted sets;
  *         ARGV "done" id maxlen ttl score simhash nb nidx field value ...
+ * Near-duplicates: an identical SimHash is found in the exact hash with one HGET;
+ * otherwise the members of the document's 4 band buckets are compared (Hamming
+ * distance).  Buckets stop growing at WORKER_SIMHASH_BUCKET_MAX members, so a cluster
+ * of similar documents (a syndicated story, a benchmark sending one article) costs a
+ * bounded scan, not one that grows with the corpus.
  *   dead: ARGV "dead" id maxlen ttl error code attempts dead_at digest
  * Every key the script touches is in KEYS, so it would also run in a cluster slot
  * if the prefix carried a hash tag.
@@ -50,19 +56,20 @@ const char worker_script_lua[] =
     "  return c\n"
     "end\n"
     "local score, sim, nb, ni = ARGV[5], ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8])\n"
+    "local base = 3 + (nb > 0 and nb + 1 or 0)\n"
     "local dup, best = '', 99\n"
     "if nb > 0 then\n"
-    "  local hi, lo = tonumber(sim:sub(1, 8), 16), tonumber(sim:sub(9, 16), 16)\n"
-    "  for b = 1, nb do\n"
-    "    local ms\n"
-    "    if redis.call('SCARD', KEYS[3 + b]) > 512 then ms = redis.call('SRANDMEMBER', KEYS[3 + b], 512)\n"
-    "    else ms = redis.call('SMEMBERS', KEYS[3 + b]) end\n"
-    "    for _, m in ipairs(ms) do\n"
-    "      local mid = m:sub(18)\n"
-    "      local h, l = tonumber(m:sub(1, 8), 16), tonumber(m:sub(9, 16), 16)\n"
-    "      if mid ~= id and h and l then\n"
-    "        local d = pop(bit.bxor(hi, h)) + pop(bit.bxor(lo, l))\n"
-    "        if d < best or (d == best and mid < dup) then dup, best = mid, d end\n"
+    "  local first = redis.call('HGET', KEYS[4], sim)\n"
+    "  if first and first ~= id then dup, best = first, 0 else\n"
+    "    local hi, lo = tonumber(sim:sub(1, 8), 16), tonumber(sim:sub(9, 16), 16)\n"
+    "    for b = 1, nb do\n"
+    "      for _, m in ipairs(redis.call('SMEMBERS', KEYS[4 + b])) do\n"
+    "        local mid = m:sub(18)\n"
+    "        local h, l = tonumber(m:sub(1, 8), 16), tonumber(m:sub(9, 16), 16)\n"
+    "        if mid ~= id and h and l then\n"
+    "          local d = pop(bit.bxor(hi, h)) + pop(bit.bxor(lo, l))\n"
+    "          if d < best or (d == best and mid < dup) then dup, best = mid, d end\n"
+    "        end\n"
     "      end\n"
     "    end\n"
     "  end\n"
@@ -71,8 +78,15 @@ const char worker_script_lua[] =
     "redis.call('HSET', doc, unpack(ARGV, 9))\n"
     "if dup ~= '' then redis.call('HSET', doc, 'duplicate_of', dup) end\n"
     "if prev then redis.call('HDEL', doc, 'error', 'code', 'dead_at') end\n"
-    "for b = 1, nb do redis.call('SADD', KEYS[3 + b], sim .. ':' .. id) end\n"
-    "for i = 1, ni do redis.call('ZADD', KEYS[3 + nb + i], score, id) end\n"
+    "if nb > 0 then\n"
+    "  redis.call('HSETNX', KEYS[4], sim, id)\n"
+    "  for b = 1, nb do\n"
+    "    if redis.call('SCARD', KEYS[4 + b]) < " WORKER_STR(WORKER_SIMHASH_BUCKET_MAX) " then\n"
+    "      redis.call('SADD', KEYS[4 + b], sim .. ':' .. id)\n"
+    "    end\n"
+    "  end\n"
+    "end\n"
+    "for i = 1, ni do redis.call('ZADD', KEYS[base + i], score, id) end\n"
     "xadd(KEYS[2], 'id', id, 'status', 'done')\n"
     "if ttl > 0 then redis.call('EXPIRE', doc, ttl) end\n"
     "return {1, 'done', dup}\n";
@@ -241,7 +255,12 @@ void worker_script_done_args(worker_args_t *a, const char *sha, const worker_sto
     }
     size_t nb = *simhex ? WORKER_SIMHASH_BANDS : 0;
     size_t ni = each_index(NULL, st, d->sum);
-    head(a, sha, st, d->id, 3 + nb + ni);
+    head(a, sha, st, d->id, 3 + (nb ? nb + 1 : 0) + ni);
+    if (nb) {
+        size_t off = a->bytes.len;
+        ds_buf_printf(&a->bytes, "%s:simhash:exact", st->prefix);
+        push_since(a, off);
+    }
     for (size_t b = 0; b < nb; b++) {
         size_t off = a->bytes.len;
         ds_buf_printf(&a->bytes, "%s:simhash:%zu:%.4s", st->prefix, b, simhex + 4 * b);

@@ -28,6 +28,7 @@ extern const char worker_script_lua[];
 #define WORKER_MAX_INDEX_KEYS 256 /* sorted-set index entries per document */
 #define WORKER_SIMHASH_BANDS 4    /* 4 bands of 16 bits */
 #define WORKER_SIMHASH_MAX_DIST 3 /* Hamming distance that counts as a near-duplicate */
+#define WORKER_SIMHASH_BUCKET_MAX 32 /* members kept per band bucket */
 
 /* "EVALSHA sha numkeys key... arg..." as one argv, built in reused memory. */
 typedef struct {

@@ -174,11 +174,37 @@ START_TEST(test_near_duplicate_is_marked_and_a_distant_one_is_not)
     expect_done(&f, "orig", SIMHASH, true);
     expect_done(&f, "near", SIMHASH ^ 0x8000000000000005ULL, true); /* 3 bits */
     expect_done(&f, "far", SIMHASH ^ 0xF0F0ULL, true);              /* 8 bits, one band */
+    expect_done(&f, "same", SIMHASH, true);                         /* identical */
     char *v = tr_hget(f.c, "dossier:doc:near", "duplicate_of");
+    ck_assert_str_eq(v, "orig");
+    free(v);
+    v = tr_hget(f.c, "dossier:doc:same", "duplicate_of");
     ck_assert_str_eq(v, "orig");
     free(v);
     ck_assert_ptr_null(tr_hget(f.c, "dossier:doc:far", "duplicate_of"));
     ck_assert_ptr_null(tr_hget(f.c, "dossier:doc:orig", "duplicate_of"));
+    fx_close(&f);
+}
+END_TEST
+
+START_TEST(test_a_cluster_of_identical_documents_keeps_buckets_bounded)
+{
+    fx_t f;
+    fx_open(&f, 2000, 5000);
+    for (int i = 0; i < WORKER_SIMHASH_BUCKET_MAX + 20; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "c%03d", i);
+        expect_done(&f, id, SIMHASH, true);
+    }
+    ck_assert_int_eq(tr_int(f.c, "SCARD %s", "dossier:simhash:2:89ab"), WORKER_SIMHASH_BUCKET_MAX);
+    /* a near-duplicate of the cluster still finds it */
+    expect_done(&f, "z-near", SIMHASH ^ 0x3ULL, true);
+    char *v = tr_hget(f.c, "dossier:doc:z-near", "duplicate_of");
+    ck_assert_msg(v && v[0] == 'c', "duplicate_of %s", v ? v : "(none)");
+    free(v);
+    v = tr_hget(f.c, "dossier:doc:c050", "duplicate_of");
+    ck_assert_str_eq(v, "c000");
+    free(v);
     fx_close(&f);
 }
 END_TEST
@@ -222,7 +248,7 @@ END_TEST
  * nothing else. */
 #define WORKER_ACL                                                                                \
     "ACL SETUSER dossier-worker reset on >pw ~dossier:* resetchannels -@all +evalsha +script|load " \
-    "+ping +hget +hset +hdel +xadd +zadd +sadd +smembers +scard +srandmember +expire"
+    "+ping +hget +hset +hsetnx +hdel +xadd +zadd +sadd +smembers +scard +expire"
 
 START_TEST(test_least_privilege_acl_user_can_store_and_nothing_more)
 {
@@ -381,6 +407,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_writing_a_document_twice_leaves_redis_as_writing_it_once);
     tcase_add_test(tc, test_hash_fields_indexes_and_ttl);
     tcase_add_test(tc, test_near_duplicate_is_marked_and_a_distant_one_is_not);
+    tcase_add_test(tc, test_a_cluster_of_identical_documents_keeps_buckets_bounded);
     tcase_add_test(tc, test_dead_record_is_final_until_a_done_replaces_it);
     tcase_add_test(tc, test_script_flush_is_answered_with_script_load);
     tcase_add_test(tc, test_least_privilege_acl_user_can_store_and_nothing_more);

@@ -104,36 +104,37 @@ START_TEST(test_done_arguments_name_every_key_and_field)
     worker_done_t d = {"doc-1", "ab", 2, 1700000000123LL, "{\"x\":1}", 7, &s};
     worker_script_done_args(&a, "0000000000000000000000000000000000000000", &st, &d);
     expect_arg(&a, 0, "EVALSHA");
-    expect_arg(&a, 2, "12"); /* doc results dead + 4 bands + 2 entities + 2 countries + 1 theme */
+    expect_arg(&a, 2, "13"); /* doc results dead + exact + 4 bands + 2 entities + 2 countries + 1 theme */
     expect_arg(&a, 3, "dx:doc:doc-1");
     expect_arg(&a, 4, "dx:results");
     expect_arg(&a, 5, "dx:dead");
-    expect_arg(&a, 6, "dx:simhash:0:0123");
-    expect_arg(&a, 9, "dx:simhash:3:cdef");
-    expect_arg(&a, 10, "dx:idx:entity:PERSON:condoleezza_rice");
-    expect_arg(&a, 11, "dx:idx:entity:ORG:un");
-    expect_arg(&a, 12, "dx:idx:country:IR");
-    expect_arg(&a, 14, "dx:idx:theme:DIPLOMACY");
-    expect_arg(&a, 15, "done");
-    expect_arg(&a, 16, "doc-1");
-    expect_arg(&a, 17, "5000");
-    expect_arg(&a, 18, "3600");
-    expect_arg(&a, 19, "1180310400000"); /* score: publication time */
-    expect_arg(&a, 20, "0123456789abcdef");
-    expect_arg(&a, 21, "4");
-    expect_arg(&a, 22, "5");
+    expect_arg(&a, 6, "dx:simhash:exact");
+    expect_arg(&a, 7, "dx:simhash:0:0123");
+    expect_arg(&a, 10, "dx:simhash:3:cdef");
+    expect_arg(&a, 11, "dx:idx:entity:PERSON:condoleezza_rice");
+    expect_arg(&a, 12, "dx:idx:entity:ORG:un");
+    expect_arg(&a, 13, "dx:idx:country:IR");
+    expect_arg(&a, 15, "dx:idx:theme:DIPLOMACY");
+    expect_arg(&a, 16, "done");
+    expect_arg(&a, 17, "doc-1");
+    expect_arg(&a, 18, "5000");
+    expect_arg(&a, 19, "3600");
+    expect_arg(&a, 20, "1180310400000"); /* score: publication time */
+    expect_arg(&a, 21, "0123456789abcdef");
+    expect_arg(&a, 22, "4");
+    expect_arg(&a, 23, "5");
     const char *fields[] = {"id", "status", "title", "published", "lang", "words", "tone", "digest", "attempts",
                             "analyzed_at", "result", "simhash"};
-    size_t at = 23;
+    size_t at = 24;
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++, at += 2) {
         expect_arg(&a, at, fields[i]);
     }
     ck_assert_int_eq((int)a.n, (int)at);
-    int i = find_arg(&a, 23, "tone");
+    int i = find_arg(&a, 24, "tone");
     expect_arg(&a, (size_t)i + 1, "-1.25");
-    i = find_arg(&a, 23, "analyzed_at");
+    i = find_arg(&a, 24, "analyzed_at");
     expect_arg(&a, (size_t)i + 1, "2023-11-14T22:13:20.123Z");
-    i = find_arg(&a, 23, "result");
+    i = find_arg(&a, 24, "result");
     expect_arg(&a, (size_t)i + 1, "{\"x\":1}");
 
     worker_args_set_sha(&a, "1111111111111111111111111111111111111111");
