@@ -1,7 +1,7 @@
 /* ner_eval.c: scores the entity stage on GMB (dev or held-out) and re3d.
  *
  * usage: ner_eval --data DATA_DIR [--gmb GMB.csv [--split dev|test]] [--re3d FILE...]
- *                 [--errors] [--tagger-only]
+ *                 [--errors] [--tagger-only] [--rules-off MASK] [--repeat N]
  *
  * Entity-level exact-span P/R/F1 per type and micro-averaged, scored as
  * ../shared/data/README.md fixes it (NORP counts as LOC, leading titles dropped from
@@ -28,7 +28,8 @@
 typedef struct {
     const char *data, *gmb, *split;
     const char *re3d[8];
-    int n_re3d, errors, tagger_only;
+    int n_re3d, errors, tagger_only, repeat;
+    long rules_off; /* -1: the stage's default */
 } opts_t;
 
 static double now_s(void)
@@ -123,6 +124,7 @@ static void score_corpus(const opts_t *o, const ner_t *ner, const ner_corpus_t *
     size_t bytes = 0, toks = c->sent[s1] - c->sent[s0];
     ner_tag_work_t w = {0};
     double t0 = now_s();
+    for (int rep = 0; rep < (o->repeat > 0 ? o->repeat : 1); rep++) {
     for (size_t s = s0; s < s1;) {
         size_t e = o->tagger_only ? s + 1 : (s1 - s > NER_EVAL_DOC ? s + NER_EVAL_DOC : s1);
         if (o->tagger_only) {
@@ -131,6 +133,7 @@ static void score_corpus(const opts_t *o, const ner_t *ner, const ner_corpus_t *
             exit(70);
         }
         s = e;
+    }
     }
     double dt = now_s() - t0;
     for (size_t s = s0; s < s1; s++) {
@@ -156,6 +159,7 @@ static void score_corpus(const opts_t *o, const ner_t *ner, const ner_corpus_t *
 static int parse(int argc, char **argv, opts_t *o)
 {
     memset(o, 0, sizeof *o);
+    o->rules_off = -1;
     o->split = "test";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -169,6 +173,10 @@ static int parse(int argc, char **argv, opts_t *o)
             o->data = v, i++;
         } else if (strcmp(a, "--gmb") == 0) {
             o->gmb = v, i++;
+        } else if (strcmp(a, "--rules-off") == 0) {
+            o->rules_off = strtol(v, NULL, 0), i++;
+        } else if (strcmp(a, "--repeat") == 0) {
+            o->repeat = atoi(v), i++;
         } else if (strcmp(a, "--split") == 0) {
             o->split = v, i++;
         } else if (strcmp(a, "--re3d") == 0 && o->n_re3d < 8) {
@@ -193,6 +201,9 @@ int main(int argc, char **argv)
     if (!ner) {
         fprintf(stderr, "ner_eval: %s\n", err);
         return 66;
+    }
+    if (o.rules_off >= 0) {
+        ner_set_rules_off(ner, (unsigned)o.rules_off);
     }
     snprintf(titles, sizeof titles, "%s/ner/titles.txt", o.data);
     if (o.gmb) {

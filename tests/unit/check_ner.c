@@ -10,6 +10,7 @@
 #include "ds_json.h"
 #include "engine_internal.h"
 #include "ner.h"
+#include "ner_feat.h"
 #include "ner_model.h"
 
 #include <check.h>
@@ -480,6 +481,81 @@ START_TEST(test_truncated_model_is_rejected)
 }
 END_TEST
 
+/* Properties of a whitespace-separated sentence, with its capitalised runs. */
+static size_t sentence_props(const char *text, ner_props_t *p, size_t cap, unsigned sflags)
+{
+    size_t n = 0;
+    for (const char *s = text; *s && n < cap;) {
+        size_t len = strcspn(s, " ");
+        ner_props(s, len, 0, &p[n++]);
+        s += len;
+        s += *s == ' ';
+    }
+    ner_sentence_chains(p, n, sflags);
+    return n;
+}
+
+START_TEST(test_capitalised_runs_span_connectors_and_match_acronyms)
+{
+    ner_props_t p[16];
+    size_t n = sentence_props("the Organization of the Islamic Conference ( OIC ) met Britain and France", p, 16, 0);
+    ck_assert_uint_eq(n, 13);
+    ck_assert_uint_eq(p[0].cpos, NER_O);
+    ck_assert_uint_eq(p[1].cpos, NER_B);
+    ck_assert_uint_eq(p[2].cpos, NER_I); /* "of" */
+    ck_assert_uint_eq(p[3].cpos, NER_I); /* "the" */
+    ck_assert_uint_eq(p[5].cpos, NER_L);
+    ck_assert_uint_eq(p[1].clen, 5);
+    ck_assert(p[1].head == p[5].lower);
+    ck_assert(p[1].cinfo & NER_CHAIN_CONN);
+    ck_assert(p[1].cinfo & NER_CHAIN_ACRO);
+    ck_assert(p[7].cinfo & NER_CHAIN_IS_ACRO);
+    ck_assert_uint_eq(p[7].cpos, NER_U);
+    /* "and" separates two names */
+    ck_assert_uint_eq(p[10].cpos, NER_U);
+    ck_assert_uint_eq(p[11].cpos, NER_O);
+    ck_assert_uint_eq(p[12].cpos, NER_U);
+    /* a wrong acronym is no match */
+    n = sentence_props("the World Health Organization ( WTO ) met", p, 16, 0);
+    ck_assert(!(p[1].cinfo & NER_CHAIN_ACRO));
+    ck_assert(!(p[5].cinfo & NER_CHAIN_IS_ACRO));
+    /* in a headline case says nothing: no runs */
+    n = sentence_props("Shares Slump As Investors Fear Higher Rates", p, 16, NER_SENT_HEADLINE);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_uint_eq(p[i].cpos, NER_O);
+    }
+}
+END_TEST
+
+START_TEST(test_each_rule_can_be_switched_off_for_measurement)
+{
+    const char *text = "Secretary of State Condoleezza Rice arrived in Cairo on Monday.";
+    doc_t d;
+    analyse(&d, text);
+    ck_assert_str_eq(need(&d, "Condoleezza Rice", "PERSON")->role, "Secretary of State");
+    done(&d);
+    /* the same text with the role rule off: no role is attached */
+    memset(&d, 0, sizeof d);
+    d.text = ds_xstrdup(text);
+    d.r.text = d.text;
+    d.r.len = strlen(text);
+    engine_tokenize(&d.r);
+    engine_segment(&d.r);
+    engine_doc_view(&d.r, &d.doc);
+    ner_t *ner = load_ner();
+    ner_set_rules_off(ner, NER_RULE_ROLES);
+    char err[256] = "";
+    ck_assert_int_eq(ner_run(ner, &d.doc, &d.nr, err, sizeof err), 0);
+    size_t n;
+    const ner_entity_t *e = ner_result_entities(d.nr, &n);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_msg(e[i].role == NULL, "\"%s\" has role %s with the role rule off", e[i].name, e[i].role);
+    }
+    ner_destroy(&ner);
+    done(&d);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("ner");
@@ -505,6 +581,8 @@ static Suite *suite(void)
     tcase_add_test(r, test_city_state_pair_resolves_to_us_state);
     tcase_add_test(r, test_person_named_like_a_country_stays_a_person);
     tcase_add_test(r, test_demonyms_count_for_their_country);
+    tcase_add_test(r, test_capitalised_runs_span_connectors_and_match_acronyms);
+    tcase_add_test(r, test_each_rule_can_be_switched_off_for_measurement);
     suite_add_tcase(s, r);
     TCase *a = tcase_create("api");
     tcase_set_timeout(a, 60);

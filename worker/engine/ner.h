@@ -102,6 +102,20 @@ void ner_result_labels(const ner_result_t *r, const engine_tok_t *toks, size_t n
 
 void ner_result_destroy(ner_result_t **self_p);
 
+/* Rules in the order they run, as bits for ner_set_rules_off (for measuring each
+ * rule; ner_load leaves NER_RULE_PROPAGATE off, which did not help on GMB dev). */
+enum {
+    NER_RULE_ROLES = 1u << 0,
+    NER_RULE_PARTICLES = 1u << 1,
+    NER_RULE_COMPOUNDS = 1u << 2,
+    NER_RULE_KNOWN = 1u << 3,
+    NER_RULE_RETYPE = 1u << 4,
+    NER_RULE_FALSE_POS = 1u << 5,
+    NER_RULE_VOTE = 1u << 6,
+    NER_RULE_PROPAGATE = 1u << 7,
+};
+void ner_set_rules_off(ner_t *ner, unsigned mask);
+
 /* The loaded tagger parts, for the evaluator's --tagger-only mode (borrowed). */
 struct ner_model;
 struct ner_gaz;

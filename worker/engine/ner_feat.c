@@ -13,7 +13,8 @@
 enum {
     F_BIAS = 1, F_L0, F_S0, F_P2, F_P3, F_S2, F_S3, F_S4, F_LM1, F_LP1, F_LM2, F_LP2, F_SM1,
     F_SP1, F_LM1L0, F_L0LP1, F_SHAPE3, F_GAZ0, F_GAZM1, F_GAZP1, F_FIRST_CASE, F_FIRST_L0,
-    F_CASE_LOWER, F_GAZ0_CASE, F_LM1_S0, F_S0_LP1, F_CASE3, F_LEN, F_LAST, F_GAZ2,
+    F_CASE_LOWER, F_GAZ0_CASE, F_LM1_S0, F_S0_LP1, F_CASE3, F_LEN, F_LAST, F_GAZ2, F_CHAIN,
+    F_CHAIN_HEAD, F_CHAIN_HGAZ, F_CHAIN_ACRO,
 };
 
 static uint64_t fmix(uint64_t x)
@@ -174,6 +175,8 @@ void ner_props(const char *s, size_t len, uint32_t gaz, ner_props_t *p)
     p->gaz = gaz;
     p->cas = (uint8_t)case_of_shape(shape, sl);
     p->len = (uint8_t)(len > 255 ? 255 : len);
+    p->ini = n ? (uint8_t)lower[0] : 0;
+    p->cpos = NER_O, p->clen = 0, p->cinfo = 0, p->cgaz = 0, p->head = 0;
 }
 
 unsigned ner_sentence_flags(const ner_props_t *p, size_t n)
@@ -198,6 +201,87 @@ unsigned ner_sentence_flags(const ner_props_t *p, size_t n)
         return NER_SENT_HEADLINE;
     }
     return 0;
+}
+
+static int capword(const ner_props_t *t)
+{
+    return t->cas == NER_CASE_TITLE || t->cas == NER_CASE_CAPS || t->cas == NER_CASE_MIXED;
+}
+
+/* End of the run that starts at capitalised token i; *conn set when a connector (one
+ * or two of of/for/the/de: "Organization of the Islamic Conference") is inside. */
+static size_t chain_end(const ner_props_t *p, size_t n, size_t i, const uint64_t *conn_words, int *conn)
+{
+    size_t j = i + 1;
+    *conn = 0;
+    while (j < n) {
+        if (capword(&p[j])) {
+            j++;
+            continue;
+        }
+        size_t k = j;
+        while (k < n && k < j + 2 && (p[k].lower == conn_words[0] || p[k].lower == conn_words[1] ||
+                                      p[k].lower == conn_words[2] || p[k].lower == conn_words[3])) {
+            k++;
+        }
+        if (k == j || k >= n || !capword(&p[k])) {
+            break;
+        }
+        *conn = 1;
+        j = k + 1;
+    }
+    return j;
+}
+
+/* NER_CHAIN_ACRO when tokens [j, j+3) are "(", the run's initials in capitals, ")". */
+static unsigned chain_acronym(ner_props_t *p, size_t n, size_t i, size_t j, const uint64_t *conn_words)
+{
+    char ini[16];
+    size_t k = 0;
+    if (j + 3 > n || p[j].lower != conn_words[6] || p[j + 2].lower != conn_words[7] ||
+        p[j + 1].cas != NER_CASE_CAPS) {
+        return 0;
+    }
+    for (size_t t = i; t < j && k < sizeof ini; t++) {
+        if (capword(&p[t])) {
+            ini[k++] = (char)p[t].ini;
+        }
+    }
+    if (k < 2 || ner_hash(ini, k) != p[j + 1].lower) {
+        return 0;
+    }
+    p[j + 1].cinfo |= NER_CHAIN_IS_ACRO;
+    return NER_CHAIN_ACRO;
+}
+
+void ner_sentence_chains(ner_props_t *p, size_t n, unsigned sflags)
+{
+    static const char *const words[8] = {"of", "for", "the", "de", "", "", "(", ")"};
+    uint64_t cw[8];
+    for (int k = 0; k < 8; k++) {
+        cw[k] = ner_hash(words[k], strlen(words[k]));
+    }
+    for (size_t i = 0; i < n && !sflags;) {
+        int conn;
+        if (!capword(&p[i])) {
+            i++;
+            continue;
+        }
+        size_t j = chain_end(p, n, i, cw, &conn);
+        unsigned info = (conn ? NER_CHAIN_CONN : 0) | (i == 0 ? NER_CHAIN_START : 0) |
+                        chain_acronym(p, n, i, j, cw);
+        for (size_t t = i; t < j; t++) {
+            info |= (p[t].gaz & NER_GAZ_B(NER_GAZ_ORGWORD)) ? NER_CHAIN_ORGWORD : 0;
+        }
+        for (size_t t = i; t < j; t++) {
+            p[t].cpos = j - i == 1 ? NER_U : t == i ? NER_B : t + 1 == j ? NER_L : NER_I;
+            p[t].clen = (uint8_t)(j - i > 6 ? 6 : j - i);
+            p[t].cinfo |= (uint8_t)info;
+            p[t].cgaz = p[j - 1].gaz & 0x55555555u;
+            p[t].head = p[j - 1].lower;
+        }
+        i = j;
+    }
 }
 
 static uint32_t key32(uint64_t h)
@@ -301,6 +385,15 @@ size_t ner_feat_pairs(const ner_props_t *p, size_t n, size_t i, unsigned sflags,
     }
     if (i + 1 == n) {
         out[k++] = key32(T1(F_LAST, s0));
+    }
+    if (t->cpos != NER_O) {
+        uint64_t pos = (uint64_t)t->cpos * 8 + t->clen;
+        out[k++] = key32(T2(F_CHAIN, pos, t->cinfo));
+        out[k++] = key32(T2(F_CHAIN_HEAD, t->cpos, t->head));
+        out[k++] = key32(T2(F_CHAIN_HGAZ, t->cpos, t->cgaz | (t->cinfo & NER_CHAIN_ORGWORD) << 26));
+    }
+    if (t->cinfo & NER_CHAIN_IS_ACRO) {
+        out[k++] = key32(T1(F_CHAIN_ACRO, 1));
     }
     return k;
 }

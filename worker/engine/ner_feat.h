@@ -58,7 +58,24 @@ typedef struct {
     uint32_t gaz;     /* NER_GAZ_B/I bits */
     uint8_t cas;      /* NER_CASE_* */
     uint8_t len;      /* byte length, capped at 255 */
+    uint8_t ini;      /* first byte of the lowercase form */
+    /* Capitalised run around the token (ner_sentence_chains): a maximal sequence of
+     * capitalised words, with one or two of of/for/the/de between two of them
+     * ("Organization of Petroleum Exporting Countries"). */
+    uint8_t cpos;     /* NER_B/I/L/U inside a run, NER_O outside */
+    uint8_t clen;     /* run length in tokens, capped at 6 */
+    uint8_t cinfo;    /* NER_CHAIN_* bits */
+    uint32_t cgaz;    /* gazetteer B bits of the run's last word */
+    uint64_t head;    /* lowercase hash of the run's last word */
 } ner_props_t;
+
+enum {
+    NER_CHAIN_CONN = 1,     /* the run has a lowercase connector inside */
+    NER_CHAIN_START = 2,    /* the run opens the sentence */
+    NER_CHAIN_ACRO = 4,     /* the run is followed by "(ACRONYM)" of its initials */
+    NER_CHAIN_IS_ACRO = 8,  /* the token is such an acronym in parentheses */
+    NER_CHAIN_ORGWORD = 16, /* a word of the run is an organisation word */
+};
 
 #define NER_MAX_FEATS 128 /* 22 gazetteer bits at three positions plus 40 others */
 #define NER_MAX_TOKLEN 64 /* longer tokens are read from their first 64 bytes */
@@ -79,6 +96,10 @@ void ner_props(const char *s, size_t len, uint32_t gaz, ner_props_t *p);
 /* Sentence flags for a sentence of n tokens' properties (headline: most words of 4+ letters in
  * title case; all-caps: no lowercase letters and at least 3 letters in words). */
 unsigned ner_sentence_flags(const ner_props_t *p, size_t n);
+
+/* Fills the run fields (cpos ... head) of a sentence's properties; in headline and
+ * all-caps sentences (sflags != 0) case says nothing and no token is in a run. */
+void ner_sentence_chains(ner_props_t *p, size_t n, unsigned sflags);
 
 /* Features of token i in a sentence of n tokens; returns the count (<= NER_MAX_FEATS).
  * They are the union of three groups, which the runtime scores separately so that it

@@ -38,6 +38,7 @@ struct ner {
     size_t n_roles;
     char *roles_buf;
     ner_map_t known;   /* phrase key of a well-known name (names.tsv) -> type + 1 */
+    unsigned rules_off; /* NER_RULE_* bits of rules to skip (evaluation only) */
 };
 
 typedef struct {

@@ -1,4 +1,4 @@
-/* ner_model.c: loading (one mmap), validating and querying the tagger's weights, and
+/* ner_model.c: loading (read into huge-page-able memory), validating and querying the tagger's weights, and
  * writing them for the trainer.  See ner_model.h for the file layout. */
 #include "ner_model.h"
 
@@ -59,6 +59,39 @@ static int check(ner_model_t *m, const uint8_t *p, size_t len, char *errstr, siz
     return 0;
 }
 
+/* Reads the whole file into anonymous memory that may use huge pages: lookups hit
+ * the table at random, and 4 KB pages would cost a TLB miss on most of them. */
+static void *read_model(int fd, size_t len, size_t *map_len)
+{
+    size_t huge = (size_t)2 << 20, cap = (len + huge - 1) / huge * huge;
+    char *raw = mmap(NULL, cap + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) {
+        return NULL;
+    }
+    /* keep the 2 MB-aligned part only */
+    char *p = (char *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
+    if (p > raw) {
+        munmap(raw, (size_t)(p - raw));
+    }
+    if (raw + cap + huge > p + cap) {
+        munmap(p + cap, (size_t)(raw + cap + huge - (p + cap)));
+    }
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, cap, MADV_HUGEPAGE);
+#endif
+    size_t got = 0;
+    while (got < len) {
+        ssize_t r = read(fd, p + got, len - got);
+        if (r <= 0) {
+            munmap(p, cap);
+            return NULL;
+        }
+        got += (size_t)r;
+    }
+    *map_len = cap;
+    return p;
+}
+
 ner_model_t *ner_model_load(const char *path, char *errstr, size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -71,16 +104,14 @@ ner_model_t *ner_model_load(const char *path, char *errstr, size_t errlen)
         return NULL;
     }
     ner_model_t *m = ds_xcalloc(1, sizeof *m);
-    m->map_len = (size_t)st.st_size;
-    m->map = mmap(NULL, m->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
+    m->map = read_model(fd, (size_t)st.st_size, &m->map_len);
     close(fd);
-    if (m->map == MAP_FAILED) {
-        m->map = NULL;
-        snprintf(errstr, errlen, "ner: cannot map model %s", path);
+    if (!m->map) {
+        snprintf(errstr, errlen, "ner: cannot read model %s", path);
         ner_model_destroy(&m);
         return NULL;
     }
-    if (check(m, m->map, m->map_len, errstr, errlen) != 0) {
+    if (check(m, m->map, (size_t)st.st_size, errstr, errlen) != 0) {
         ner_model_destroy(&m);
         return NULL;
     }
@@ -100,23 +131,40 @@ void ner_model_destroy(ner_model_t **self_p)
     *self_p = NULL;
 }
 
+/* Three passes so that the memory reads of all features are in flight at once (the
+ * table is larger than the caches): home slots, then probes, then the weights. */
 void ner_model_emit(const ner_model_t *m, const uint32_t *feats, size_t nf, float *scores)
 {
-    uint32_t mask = m->nslots - 1;
+    uint32_t mask = m->nslots - 1, at[NER_MAX_FEATS], off[NER_MAX_FEATS];
+    size_t no = 0;
+    nf = nf > NER_MAX_FEATS ? NER_MAX_FEATS : nf;
     for (size_t f = 0; f < nf; f++) {
-        uint32_t k = feats[f], i = (k * 0x9E3779B1u) & mask;
+        at[f] = (feats[f] * 0x9E3779B1u) & mask;
+        __builtin_prefetch(m->keys + at[f]);
+        __builtin_prefetch(m->offs + at[f]);
+    }
+    for (size_t f = 0; f < nf; f++) {
+        uint32_t k = feats[f], i = at[f];
         while (m->keys[i] && m->keys[i] != k) {
             i = (i + 1) & mask;
         }
-        if (!m->keys[i]) {
-            continue;
+        if (m->keys[i]) {
+            off[no] = m->offs[i];
+            __builtin_prefetch(m->blob + off[no]);
+            no++;
         }
-        const uint8_t *b = m->blob + m->offs[i];
+    }
+    int32_t acc[NER_NLABELS] = {0};
+    for (size_t f = 0; f < no; f++) {
+        const uint8_t *b = m->blob + off[f];
         for (unsigned c = b[0], j = 0; j < c; j++) {
             int16_t q;
             memcpy(&q, b + 2 + 3 * j, 2);
-            scores[b[1 + 3 * j] % NER_NLABELS] += (float)q * m->scale;
+            acc[b[1 + 3 * j] % NER_NLABELS] += q;
         }
+    }
+    for (int l = 0; l < NER_NLABELS; l++) {
+        scores[l] += (float)acc[l] * m->scale;
     }
 }
 

@@ -387,13 +387,14 @@ static int by_position(const void *a, const void *b)
 
 void ner_rules(ner_run_t *run)
 {
-    ner_roles(run);
-    particles(run);
-    compounds(run);
-    known_names(run);
-    retype(run);
-    false_positives(run);
-    vote_types(run);
-    propagate(run);
-    qsort(run->m, run->nm, sizeof *run->m, by_position);
+    static void (*const rules[])(ner_run_t *) = {ner_roles, particles,       compounds,  known_names,
+                                                 retype,    false_positives, vote_types, propagate};
+    for (size_t k = 0; k < sizeof rules / sizeof rules[0]; k++) {
+        if (!(run->ner->rules_off & (1u << k))) {
+            rules[k](run);
+        }
+    }
+    if (run->nm > 1) { /* qsort(NULL, 0, ...) is undefined behaviour */
+        qsort(run->m, run->nm, sizeof *run->m, by_position);
+    }
 }

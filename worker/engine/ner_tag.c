@@ -50,6 +50,7 @@ void ner_tag_features(const ner_gaz_t *gz, const char *const *s, const uint32_t 
         ner_props(s[i], len[i], w->gaz[i], &w->props[i]);
     }
     unsigned sflags = ner_sentence_flags(w->props, n);
+    ner_sentence_chains(w->props, n, sflags);
     for (size_t i = 0; i < n; i++) {
         w->nfeats[i] = (uint8_t)ner_features(w->props, n, i, sflags, w->feats + i * NER_MAX_FEATS);
     }
@@ -123,6 +124,7 @@ void ner_tag_sentence(const ner_model_t *m, const ner_gaz_t *gz, const char *con
         ner_props(s[i], len[i], w->gaz[i], &w->props[i]);
     }
     unsigned sflags = ner_sentence_flags(w->props, n);
+    ner_sentence_chains(w->props, n, sflags);
     size_t *idx = ds_xmalloc(n * sizeof *idx);
     for (size_t i = 0; i < n; i++) {
         idx[i] = type_vectors(m, w, &w->props[i], sflags);
