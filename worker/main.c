@@ -30,7 +30,8 @@ static const ds_setting_t table[] = {
      "broker endpoint to take dossier.analyze requests from (tcp://host:port)"},
     {"redis", DS_SET_STR, &s_redis, "redis://127.0.0.1:6379/0", "DOSSIER_REDIS",
      "Redis to write results to: redis://[user:password@]host[:port][/db] or unix:///path/redis.sock[?db=N]"},
-    {"concurrency", DS_SET_INT, &s_concurrency, "0", NULL, "worker processes to run; 0 = number of CPU cores"},
+    {"concurrency", DS_SET_INT, &s_concurrency, "0", NULL,
+     "worker processes to run; 0 = number of CPU cores"},
     {"prefix", DS_SET_STR, &s_prefix, "dossier", NULL, "prefix of every Redis key written"},
     {"max-jobs", DS_SET_INT, &s_max_jobs, "100000", NULL,
      "a child exits and is replaced after this many documents; 0 = never"},
@@ -40,10 +41,13 @@ static const ds_setting_t table[] = {
     {"max-doc-bytes", DS_SET_INT, &s_max_doc, "1M", NULL, "largest document text accepted, in bytes"},
     {"cpu-budget-ms", DS_SET_INT, &s_cpu, "10000", NULL,
      "CPU time one document may take; a child that overruns is killed and replaced; 0 = none"},
-    {"data", DS_SET_STR, &s_data, NULL, "DOSSIER_DATA", "engine data directory; empty = the default location"},
-    {"analysis", DS_SET_STR, &s_analysis, "full", NULL, "full, or counts (counts and title only, for benchmarks)"},
+    {"data", DS_SET_STR, &s_data, NULL, "DOSSIER_DATA",
+     "engine data directory; empty = the default location"},
+    {"analysis", DS_SET_STR, &s_analysis, "full", NULL,
+     "full, or counts (counts and title only, for benchmarks)"},
     {"dedup", DS_SET_BOOL, &s_dedup, "true", NULL, "mark near-duplicates (SimHash bands, duplicate_of)"},
-    {"heartbeat-ms", DS_SET_INT, &s_hb, "2500", NULL, "MDP heartbeat interval; the broker is dead after 3 silent ones"},
+    {"heartbeat-ms", DS_SET_INT, &s_hb, "2500", NULL,
+     "MDP heartbeat interval; the broker is dead after 3 silent ones"},
     {"redis-timeout-ms", DS_SET_INT, &s_rtimeout, "5000", NULL, "Redis connect and command timeout"},
     {"redis-give-up-ms", DS_SET_INT, &s_giveup, "30000", NULL,
      "retry a Redis write this long, then reply failed (retryable) so the broker retries"},
@@ -53,11 +57,14 @@ static const ds_setting_t table[] = {
 };
 
 static const ds_settings_t settings = {
-    "dossier-worker", DS_VERSION, "[options]",
+    "dossier-worker",
+    DS_VERSION,
+    "[options]",
     "Takes documents from the Dossier broker (Majordomo service dossier.analyze), analyses them "
     "and writes the results to Redis.  Runs --concurrency single-threaded worker processes under "
     "a supervisor.  SIGTERM drains.",
-    table, sizeof table / sizeof table[0],
+    table,
+    sizeof table / sizeof table[0],
 };
 
 static int bad(const char *what)
@@ -88,19 +95,29 @@ static int validate(worker_opts_t *o)
     if (s_prefix[0] == '\0' || strchr(s_prefix, ' ')) {
         return bad("--prefix must be a non-empty word");
     }
-    if (s_concurrency < 0 || s_concurrency > 1024 || s_max_jobs < 0 || s_ttl < 0 || s_maxlen < 0 || s_cpu < 0 ||
-        s_max_doc < 1 || s_max_doc > 256 * 1024 * 1024 || s_hb < 10 || s_rtimeout < 10 || s_giveup < 0 ||
-        s_drain < 0) {
+    if (s_concurrency < 0 || s_concurrency > 1024 || s_max_jobs < 0 || s_ttl < 0 || s_maxlen < 0 ||
+        s_cpu < 0 || s_max_doc < 1 || s_max_doc > 256 * 1024 * 1024 || s_hb < 10 || s_rtimeout < 10 ||
+        s_giveup < 0 || s_drain < 0) {
         return bad("a numeric setting is out of range (see --help)");
     }
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     *o = (worker_opts_t){
-        .broker = s_broker, .redis = s_redis, .prefix = s_prefix, .data_dir = s_data,
+        .broker = s_broker,
+        .redis = s_redis,
+        .prefix = s_prefix,
+        .data_dir = s_data,
         .counts_only = strcmp(s_analysis, "counts") == 0,
         .concurrency = s_concurrency > 0 ? (int)s_concurrency : (cores > 0 ? (int)cores : 1),
-        .max_jobs = s_max_jobs, .result_ttl_s = s_ttl, .results_maxlen = s_maxlen, .max_doc_bytes = s_max_doc,
-        .cpu_budget_ms = s_cpu, .heartbeat_ms = s_hb, .redis_timeout_ms = s_rtimeout,
-        .redis_give_up_ms = s_giveup, .drain_timeout_ms = s_drain, .dedup = s_dedup,
+        .max_jobs = s_max_jobs,
+        .result_ttl_s = s_ttl,
+        .results_maxlen = s_maxlen,
+        .max_doc_bytes = s_max_doc,
+        .cpu_budget_ms = s_cpu,
+        .heartbeat_ms = s_hb,
+        .redis_timeout_ms = s_rtimeout,
+        .redis_give_up_ms = s_giveup,
+        .drain_timeout_ms = s_drain,
+        .dedup = s_dedup,
     };
     return 0;
 }

@@ -115,8 +115,8 @@ int worker_child_main(const worker_opts_t *o, engine_t *engine, int slot)
         goto done;
     }
     worker_redis_set_wait(redis, worker_mdp_wait, m);
-    worker_job_opts_t jo = {(size_t)o->max_doc_bytes, o->counts_only,
-                            {o->prefix, o->results_maxlen, o->result_ttl_s, o->dedup}};
+    worker_job_opts_t jo = {
+        (size_t)o->max_doc_bytes, o->counts_only, {o->prefix, o->results_maxlen, o->result_ttl_s, o->dedup}};
     worker_job_t *job = worker_job_new(engine, redis, &jo);
     ds_log(DS_LOG_INFO, "msg=\"child ready\" slot=%d broker=%s", slot, o->broker);
     int64_t handled = serve(o, m, job);

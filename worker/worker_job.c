@@ -17,17 +17,17 @@ struct worker_job {
     engine_t *engine;      /* borrowed */
     worker_redis_t *redis; /* borrowed */
     worker_job_opts_t o;
-    ds_buf_t json;         /* the result JSON */
-    ds_buf_t reply;        /* the reply body */
-    ds_buf_t strs;         /* NUL-terminated copies of the optional fields */
-    worker_args_t args;    /* EVALSHA arguments */
+    ds_buf_t json;      /* the result JSON */
+    ds_buf_t reply;     /* the reply body */
+    ds_buf_t strs;      /* NUL-terminated copies of the optional fields */
+    worker_args_t args; /* EVALSHA arguments */
 };
 
 /* What one request turned into, for the reply. */
 typedef struct {
-    const char *status;    /* "done" or "failed" */
+    const char *status; /* "done" or "failed" */
     char id[DS_MAX_ID_BYTES + 1];
-    int code;              /* 0 for done */
+    int code; /* 0 for done */
     char error[512];
     bool retryable;
     const char *duplicate_of;
@@ -124,7 +124,8 @@ static int run_dead(worker_job_t *j, const ds_body_t *b, outcome_t *oc, worker_o
     ds_str_t id, error, code, digest;
     int64_t attempts = 0;
     if (ds_body_str(b, "id", &id, err, sizeof err) != 1 || !ds_id_valid(id.ptr, id.len) ||
-        ds_body_str(b, "error", &error, err, sizeof err) < 0 || ds_body_str(b, "code", &code, err, sizeof err) < 0 ||
+        ds_body_str(b, "error", &error, err, sizeof err) < 0 ||
+        ds_body_str(b, "code", &code, err, sizeof err) < 0 ||
         ds_body_str(b, "digest", &digest, err, sizeof err) < 0 ||
         ds_body_int(b, "attempt", &attempts, err, sizeof err) < 0) {
         fail(oc, DS_EFIELD, false, err[0] ? err : "a dead-letter record needs a valid 'id'");
@@ -139,7 +140,7 @@ static int run_dead(worker_job_t *j, const ds_body_t *b, outcome_t *oc, worker_o
         ds_buf_append(&j->strs, v[i]->ptr ? v[i]->ptr : "", v[i]->ptr ? v[i]->len : 0);
         ds_buf_putc(&j->strs, '\0');
     }
-    worker_dead_t d = {oc->id, j->strs.data + off[2], j->strs.data + off[0], j->strs.data + off[1],
+    worker_dead_t d = {oc->id,   j->strs.data + off[2], j->strs.data + off[0], j->strs.data + off[1],
                        attempts, ds_wall_ms()};
     worker_script_dead_args(&j->args, worker_redis_sha(j->redis), &j->o.store, &d);
     return store(j, oc, wo);
@@ -215,8 +216,8 @@ static int run_doc(worker_job_t *j, const ds_doc_t *d, outcome_t *oc, worker_out
     engine_result_json(res, ds_now_us() - t0, &j->json);
     engine_summary_t sum;
     engine_result_summary(res, &sum);
-    worker_done_t done = {oc->id, digest, d->attempt > 0 ? d->attempt : 1, ds_wall_ms(),
-                          j->json.data, j->json.len, &sum};
+    worker_done_t done = {oc->id,      digest, d->attempt > 0 ? d->attempt : 1, ds_wall_ms(), j->json.data,
+                          j->json.len, &sum};
     worker_script_done_args(&j->args, worker_redis_sha(j->redis), &j->o.store, &done);
     engine_result_destroy(&res);
     return store(j, oc, wo);

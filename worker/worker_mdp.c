@@ -22,11 +22,11 @@
 struct worker_mdp {
     worker_mdp_opts_t o;
     zsock_t *sock;
-    zframe_t *client;     /* address of the request being worked on, or NULL */
-    zframe_t *pending;    /* a REQUEST body received, not yet returned */
+    zframe_t *client;  /* address of the request being worked on, or NULL */
+    zframe_t *pending; /* a REQUEST body received, not yet returned */
     int64_t heartbeat_at;
     int64_t expiry_at;
-    bool busy;            /* between recv returning a request and the reply */
+    bool busy; /* between recv returning a request and the reply */
     bool disconnected;
     worker_mdp_stats_t stats;
 };
@@ -163,8 +163,8 @@ static void on_unexpected(worker_mdp_t *m, zmsg_t *msg)
 }
 
 static const handler_fn handlers[MDPW_NCOMMANDS] = {
-    [MDPW_READY] = on_unexpected,       [MDPW_REQUEST] = on_request, [MDPW_REPLY] = on_unexpected,
-    [MDPW_HEARTBEAT] = on_heartbeat,    [MDPW_DISCONNECT] = on_disconnect,
+    [MDPW_READY] = on_unexpected,    [MDPW_REQUEST] = on_request,       [MDPW_REPLY] = on_unexpected,
+    [MDPW_HEARTBEAT] = on_heartbeat, [MDPW_DISCONNECT] = on_disconnect,
 };
 
 /* Reads one message and dispatches it. */
@@ -259,4 +259,7 @@ bool worker_mdp_wait(void *arg, int64_t ms)
     }
 }
 
-worker_mdp_stats_t worker_mdp_stats(const worker_mdp_t *m) { return m->stats; }
+worker_mdp_stats_t worker_mdp_stats(const worker_mdp_t *m)
+{
+    return m->stats;
+}

@@ -25,13 +25,13 @@
 typedef struct worker_mdp worker_mdp_t;
 
 typedef struct {
-    const char *endpoint;              /* tcp://host:port */
-    const char *service;               /* "dossier.analyze" */
-    int64_t heartbeat_ms;              /* 2500 */
-    int liveness;                      /* 3 */
-    int64_t reconnect_ms;              /* pause before reconnecting */
-    int64_t max_msg_bytes;             /* ZMQ_MAXMSGSIZE, 0 = unlimited */
-    volatile sig_atomic_t *stop;       /* set by SIGTERM: drain */
+    const char *endpoint;        /* tcp://host:port */
+    const char *service;         /* "dossier.analyze" */
+    int64_t heartbeat_ms;        /* 2500 */
+    int liveness;                /* 3 */
+    int64_t reconnect_ms;        /* pause before reconnecting */
+    int64_t max_msg_bytes;       /* ZMQ_MAXMSGSIZE, 0 = unlimited */
+    volatile sig_atomic_t *stop; /* set by SIGTERM: drain */
 } worker_mdp_opts_t;
 
 /* Creates the socket, connects and sends READY.  NULL when the endpoint is invalid

@@ -124,9 +124,15 @@ int64_t worker_pool_timeout_ms(const worker_pool_t *p, int64_t now_ms)
     return best;
 }
 
-void worker_pool_drain(worker_pool_t *p) { p->draining = true; }
+void worker_pool_drain(worker_pool_t *p)
+{
+    p->draining = true;
+}
 
-bool worker_pool_draining(const worker_pool_t *p) { return p->draining; }
+bool worker_pool_draining(const worker_pool_t *p)
+{
+    return p->draining;
+}
 
 int worker_pool_running(const worker_pool_t *p)
 {
@@ -142,7 +148,10 @@ pid_t worker_pool_pid(const worker_pool_t *p, int slot)
     return (slot >= 0 && slot < p->n) ? p->slots[slot].pid : 0;
 }
 
-int worker_pool_size(const worker_pool_t *p) { return p->n; }
+int worker_pool_size(const worker_pool_t *p)
+{
+    return p->n;
+}
 
 int worker_pool_crashes(const worker_pool_t *p, int slot)
 {

@@ -24,7 +24,10 @@ typedef struct {
     int64_t stable_ms;      /* a child that lived this long was not crash-looping */
 } worker_pool_opts_t;
 
-#define WORKER_POOL_OPTS_DEFAULT {100, 10000, 5000}
+#define WORKER_POOL_OPTS_DEFAULT                                                                             \
+    {                                                                                                        \
+        100, 10000, 5000                                                                                     \
+    }
 
 typedef enum {
     WORKER_EXIT_CLEAN,   /* exit status 0: retired or drained */

@@ -215,12 +215,15 @@ void worker_redis_set_wait(worker_redis_t *r, worker_wait_fn fn, void *arg)
     r->wait_arg = fn ? arg : NULL;
 }
 
-const char *worker_redis_sha(const worker_redis_t *r) { return r->sha; }
+const char *worker_redis_sha(const worker_redis_t *r)
+{
+    return r->sha;
+}
 
 /* Runs one command on the connection; NULL (and the connection dropped) on an I/O
  * error, else the reply (caller frees).  An error reply is returned as a reply. */
-static redisReply *command(worker_redis_t *r, int argc, const char **argv, const size_t *lens,
-                           char *errstr, size_t errlen)
+static redisReply *command(worker_redis_t *r, int argc, const char **argv, const size_t *lens, char *errstr,
+                           size_t errlen)
 {
     redisReply *rep = redisCommandArgv(r->c, argc, argv, lens);
     if (rep == NULL) {
@@ -283,7 +286,7 @@ int worker_redis_connect(worker_redis_t *r, char *errstr, size_t errlen)
     const char *auth2[] = {"AUTH", r->addr.user, r->addr.password};
     const char *sel[] = {"SELECT", db};
     if ((r->addr.password[0] && (r->addr.user[0] ? simple(r, 3, auth2, errstr, errlen)
-                                                  : simple(r, 2, auth1, errstr, errlen)) != 0) ||
+                                                 : simple(r, 2, auth1, errstr, errlen)) != 0) ||
         (r->addr.db != 0 && simple(r, 2, sel, errstr, errlen) != 0)) {
         drop(r);
         return DS_EREDIS;
@@ -304,7 +307,8 @@ static int load_script(worker_redis_t *r, char *errstr, size_t errlen)
     if (rep->type == REDIS_REPLY_STRING && rep->len == 40) {
         memcpy(r->sha, rep->str, 40);
     } else {
-        snprintf(errstr, errlen, "SCRIPT LOAD: %s", rep->type == REDIS_REPLY_ERROR ? rep->str : "unexpected reply");
+        snprintf(errstr, errlen, "SCRIPT LOAD: %s",
+                 rep->type == REDIS_REPLY_ERROR ? rep->str : "unexpected reply");
         rc = DS_EREDIS;
     }
     freeReplyObject(rep);
@@ -315,8 +319,9 @@ static int load_script(worker_redis_t *r, char *errstr, size_t errlen)
 static int outcome(const redisReply *rep, worker_outcome_t *out, char *errstr, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 3 || rep->element[0]->type != REDIS_REPLY_INTEGER ||
-        rep->element[1]->type != REDIS_REPLY_STRING || rep->element[2]->type != REDIS_REPLY_STRING) {
+    if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 3 ||
+        rep->element[0]->type != REDIS_REPLY_INTEGER || rep->element[1]->type != REDIS_REPLY_STRING ||
+        rep->element[2]->type != REDIS_REPLY_STRING) {
         snprintf(errstr, errlen, "store script: unexpected reply");
         return DS_EREDIS;
     }
@@ -329,7 +334,8 @@ static int outcome(const redisReply *rep, worker_outcome_t *out, char *errstr, s
 
 /* One try: connect if needed, EVALSHA, and on NOSCRIPT load the script and EVALSHA once
  * more.  Returns 0 or DS_EREDIS. */
-static int try_once(worker_redis_t *r, worker_args_t *args, worker_outcome_t *out, char *errstr, size_t errlen)
+static int try_once(worker_redis_t *r, worker_args_t *args, worker_outcome_t *out, char *errstr,
+                    size_t errlen)
 {
     for (int round = 0; round < 2; round++) {
         if (worker_redis_connect(r, errstr, errlen) != 0) {
@@ -361,14 +367,16 @@ static int try_once(worker_redis_t *r, worker_args_t *args, worker_outcome_t *ou
     return DS_EREDIS;
 }
 
-int worker_redis_eval(worker_redis_t *r, worker_args_t *args, worker_outcome_t *out, char *errstr, size_t errlen)
+int worker_redis_eval(worker_redis_t *r, worker_args_t *args, worker_outcome_t *out, char *errstr,
+                      size_t errlen)
 {
     int64_t start = ds_now_ms();
     int64_t backoff = r->o.backoff_min_ms;
     for (;;) {
         if (try_once(r, args, out, errstr, errlen) == 0) {
             if (r->down_since_ms) {
-                ds_log(DS_LOG_NOTICE, "msg=\"redis is back\" down_ms=%lld", (long long)(ds_now_ms() - r->down_since_ms));
+                ds_log(DS_LOG_NOTICE, "msg=\"redis is back\" down_ms=%lld",
+                       (long long)(ds_now_ms() - r->down_since_ms));
                 r->down_since_ms = 0;
             }
             return 0;

@@ -24,7 +24,7 @@
 
 typedef struct {
     bool is_unix;
-    char path[512];     /* unix socket */
+    char path[512]; /* unix socket */
     char host[256];
     int port;           /* 6379 */
     int db;             /* SELECT n when not 0 */
@@ -35,8 +35,7 @@ typedef struct {
 /* Parses redis://[[user]:password@]host[:port][/db] and
  * unix://[[user]:password@]/abs/path[?db=N].
  * Returns 0 or DS_ECONFIG with a one-line reason (that never echoes the password). */
-int worker_redis_parse_url(const char *url, worker_redis_addr_t *out, char *errstr,
-                           size_t errlen) DS_WUR;
+int worker_redis_parse_url(const char *url, worker_redis_addr_t *out, char *errstr, size_t errlen) DS_WUR;
 
 typedef struct {
     int64_t timeout_ms;     /* connect and command timeout */

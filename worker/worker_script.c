@@ -73,27 +73,35 @@ const char worker_script_lua[] =
     "      end\n"
     "    end\n"
     "  end\n"
-    "  if best > " WORKER_STR(WORKER_SIMHASH_MAX_DIST) " then dup = '' end\n"
-    "end\n"
-    "redis.call('HSET', doc, unpack(ARGV, 9))\n"
-    "if dup ~= '' then redis.call('HSET', doc, 'duplicate_of', dup) end\n"
-    "if prev then redis.call('HDEL', doc, 'error', 'code', 'dead_at') end\n"
-    "if nb > 0 then\n"
-    "  redis.call('HSETNX', KEYS[4], sim, id)\n"
-    "  for b = 1, nb do\n"
-    "    if redis.call('SCARD', KEYS[4 + b]) < " WORKER_STR(WORKER_SIMHASH_BUCKET_MAX) " then\n"
-    "      redis.call('SADD', KEYS[4 + b], sim .. ':' .. id)\n"
-    "    end\n"
-    "  end\n"
-    "end\n"
-    "for i = 1, ni do redis.call('ZADD', KEYS[base + i], score, id) end\n"
-    "xadd(KEYS[2], 'id', id, 'status', 'done')\n"
-    "if ttl > 0 then redis.call('EXPIRE', doc, ttl) end\n"
-    "return {1, 'done', dup}\n";
+    "  if best > " WORKER_STR(
+        WORKER_SIMHASH_MAX_DIST) " then dup = '' end\n"
+                                 "end\n"
+                                 "redis.call('HSET', doc, unpack(ARGV, 9))\n"
+                                 "if dup ~= '' then redis.call('HSET', doc, 'duplicate_of', dup) end\n"
+                                 "if prev then redis.call('HDEL', doc, 'error', 'code', 'dead_at') end\n"
+                                 "if nb > 0 then\n"
+                                 "  redis.call('HSETNX', KEYS[4], sim, id)\n"
+                                 "  for b = 1, nb do\n"
+                                 "    if redis.call('SCARD', KEYS[4 + b]) < " WORKER_STR(
+                                     WORKER_SIMHASH_BUCKET_MAX) " then\n"
+                                                                "      redis.call('SADD', KEYS[4 + b], sim "
+                                                                ".. ':' .. id)\n"
+                                                                "    end\n"
+                                                                "  end\n"
+                                                                "end\n"
+                                                                "for i = 1, ni do redis.call('ZADD', "
+                                                                "KEYS[base + i], score, id) end\n"
+                                                                "xadd(KEYS[2], 'id', id, 'status', 'done')\n"
+                                                                "if ttl > 0 then redis.call('EXPIRE', doc, "
+                                                                "ttl) end\n"
+                                                                "return {1, 'done', dup}\n";
 
 /* ---- the argument vector ----------------------------------------------------- */
 
-void worker_args_init(worker_args_t *a) { memset(a, 0, sizeof *a); }
+void worker_args_init(worker_args_t *a)
+{
+    memset(a, 0, sizeof *a);
+}
 
 void worker_args_free(worker_args_t *a)
 {
@@ -131,7 +139,10 @@ void worker_args_add(worker_args_t *a, const char *p, size_t n)
     push_since(a, off);
 }
 
-void worker_args_adds(worker_args_t *a, const char *s) { worker_args_add(a, s, strlen(s)); }
+void worker_args_adds(worker_args_t *a, const char *s)
+{
+    worker_args_add(a, s, strlen(s));
+}
 
 void worker_args_addi(worker_args_t *a, int64_t v)
 {
@@ -159,8 +170,7 @@ void worker_args_set_sha(worker_args_t *a, const char *sha)
 /* ---- builders ------------------------------------------------------------------ */
 
 /* EVALSHA sha numkeys doc results dead: the common head. */
-static void head(worker_args_t *a, const char *sha, const worker_store_t *st, const char *id,
-                 size_t nkeys)
+static void head(worker_args_t *a, const char *sha, const worker_store_t *st, const char *id, size_t nkeys)
 {
     worker_args_reset(a);
     worker_args_adds(a, "EVALSHA");

@@ -25,16 +25,16 @@
 extern const char worker_script_lua[];
 
 /* Bounds on what one document writes. */
-#define WORKER_MAX_INDEX_KEYS 256 /* sorted-set index entries per document */
-#define WORKER_SIMHASH_BANDS 4    /* 4 bands of 16 bits */
-#define WORKER_SIMHASH_MAX_DIST 3 /* Hamming distance that counts as a near-duplicate */
+#define WORKER_MAX_INDEX_KEYS 256    /* sorted-set index entries per document */
+#define WORKER_SIMHASH_BANDS 4       /* 4 bands of 16 bits */
+#define WORKER_SIMHASH_MAX_DIST 3    /* Hamming distance that counts as a near-duplicate */
 #define WORKER_SIMHASH_BUCKET_MAX 32 /* members kept per band bucket */
 
 /* "EVALSHA sha numkeys key... arg..." as one argv, built in reused memory. */
 typedef struct {
-    ds_buf_t bytes;   /* every argument, back to back */
-    size_t *off;      /* offset of argument i in bytes */
-    size_t *len;      /* its length */
+    ds_buf_t bytes; /* every argument, back to back */
+    size_t *off;    /* offset of argument i in bytes */
+    size_t *len;    /* its length */
     const char **argv;
     size_t n, cap;
 } worker_args_t;
@@ -60,10 +60,10 @@ typedef struct {
 /* One analysed document. */
 typedef struct {
     const char *id;
-    const char *digest;     /* 64 hex digits */
-    int64_t attempts;       /* >= 1 */
-    int64_t analyzed_ms;    /* Unix ms */
-    const char *result;     /* the engine's JSON */
+    const char *digest;  /* 64 hex digits */
+    int64_t attempts;    /* >= 1 */
+    int64_t analyzed_ms; /* Unix ms */
+    const char *result;  /* the engine's JSON */
     size_t result_len;
     const engine_summary_t *sum;
 } worker_done_t;
@@ -71,11 +71,11 @@ typedef struct {
 /* One dead-letter record (the broker gave up on the document). */
 typedef struct {
     const char *id;
-    const char *digest;     /* "" when unknown */
-    const char *error;      /* last error message */
-    const char *code;       /* its code ("analysis", "timeout", ...) */
+    const char *digest; /* "" when unknown */
+    const char *error;  /* last error message */
+    const char *code;   /* its code ("analysis", "timeout", ...) */
     int64_t attempts;
-    int64_t at_ms;          /* Unix ms */
+    int64_t at_ms; /* Unix ms */
 } worker_dead_t;
 
 /* Builds EVALSHA arguments for a done document / a dead record into a (reset first). */

@@ -19,13 +19,16 @@ typedef struct {
     const worker_opts_t *o;
     engine_t *engine;
     worker_pool_t *pool;
-    sigset_t sigs;          /* the signals taken with sigtimedwait */
-    int64_t kill_at_ms;     /* drain deadline, 0 when not draining */
-    int status;             /* exit status of the parent */
-    bool fork_failed;       /* back off a little before forking again */
+    sigset_t sigs;      /* the signals taken with sigtimedwait */
+    int64_t kill_at_ms; /* drain deadline, 0 when not draining */
+    int status;         /* exit status of the parent */
+    bool fork_failed;   /* back off a little before forking again */
 } super_t;
 
-static void on_chld(int sig) { (void)sig; }
+static void on_chld(int sig)
+{
+    (void)sig;
+}
 
 static void block_signals(super_t *s)
 {
@@ -82,11 +85,12 @@ static void log_exit(pid_t pid, int slot, int ws, int64_t delay_ms)
     if (WIFEXITED(ws) && WEXITSTATUS(ws) == 0) {
         ds_log(DS_LOG_INFO, "msg=\"child exited\" pid=%d slot=%d status=0", (int)pid, slot);
     } else if (WIFEXITED(ws)) {
-        ds_log(DS_LOG_WARNING, "msg=\"child exited\" pid=%d slot=%d status=%d%s restart_ms=%lld", (int)pid, slot,
-               WEXITSTATUS(ws), WEXITSTATUS(ws) == WORKER_EXIT_CPU ? " reason=cpu-budget" : "", (long long)delay_ms);
+        ds_log(DS_LOG_WARNING, "msg=\"child exited\" pid=%d slot=%d status=%d%s restart_ms=%lld", (int)pid,
+               slot, WEXITSTATUS(ws), WEXITSTATUS(ws) == WORKER_EXIT_CPU ? " reason=cpu-budget" : "",
+               (long long)delay_ms);
     } else {
-        ds_log(DS_LOG_WARNING, "msg=\"child killed\" pid=%d slot=%d signal=%d restart_ms=%lld", (int)pid, slot,
-               WIFSIGNALED(ws) ? WTERMSIG(ws) : 0, (long long)delay_ms);
+        ds_log(DS_LOG_WARNING, "msg=\"child killed\" pid=%d slot=%d signal=%d restart_ms=%lld", (int)pid,
+               slot, WIFSIGNALED(ws) ? WTERMSIG(ws) : 0, (long long)delay_ms);
     }
 }
 
@@ -97,8 +101,8 @@ static void reap(super_t *s)
     while ((pid = waitpid(-1, &ws, WNOHANG)) > 0) {
         bool clean = WIFEXITED(ws) && WEXITSTATUS(ws) == 0;
         int64_t delay = 0;
-        int slot = worker_pool_exited(s->pool, pid, clean ? WORKER_EXIT_CLEAN : WORKER_EXIT_CRASHED, ds_now_ms(),
-                                      &delay);
+        int slot = worker_pool_exited(s->pool, pid, clean ? WORKER_EXIT_CLEAN : WORKER_EXIT_CRASHED,
+                                      ds_now_ms(), &delay);
         if (slot < 0) {
             continue;
         }

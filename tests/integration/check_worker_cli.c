@@ -11,7 +11,8 @@ static char *run(const char *args, int *status)
 {
     char *bin = ds_test_bin("dossier-worker");
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "env -u DOSSIER_BROKER -u DOSSIER_REDIS -u DOSSIER_CONFIG %s %s 2>&1", bin, args);
+    snprintf(cmd, sizeof cmd, "env -u DOSSIER_BROKER -u DOSSIER_REDIS -u DOSSIER_CONFIG %s %s 2>&1", bin,
+             args);
     free(bin);
     ds_buf_t out = DS_BUF_INIT;
     *status = ds_test_run(cmd, &out, 20000);
@@ -23,9 +24,10 @@ START_TEST(test_help_and_version)
     int st;
     char *out = run("--help", &st);
     ck_assert_int_eq(st, 0);
-    const char *want[] = {"--broker", "--redis", "--concurrency", "--prefix", "--max-jobs", "--result-ttl",
-                          "--results-maxlen", "--max-doc-bytes", "--cpu-budget-ms", "--data", "--analysis",
-                          "--log-level", "DOSSIER_BROKER", "DOSSIER_REDIS"};
+    const char *want[] = {"--broker",        "--redis",      "--concurrency",    "--prefix",
+                          "--max-jobs",      "--result-ttl", "--results-maxlen", "--max-doc-bytes",
+                          "--cpu-budget-ms", "--data",       "--analysis",       "--log-level",
+                          "DOSSIER_BROKER",  "DOSSIER_REDIS"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         ck_assert_msg(strstr(out, want[i]) != NULL, "--help does not mention %s", want[i]);
     }

@@ -11,7 +11,7 @@
 
 typedef struct {
     ds_test_redis_t *redis;
-    pid_t redis2;            /* redis-server started again on the same socket, or 0 */
+    pid_t redis2; /* redis-server started again on the same socket, or 0 */
     char *dir;
     char endpoint[256];
     pid_t broker;
@@ -47,9 +47,22 @@ static void stack_start(stack_t_ *s, const char *children, const char *const *wo
     snprintf(epfile, sizeof epfile, "%s/broker.endpoint", s->dir);
     snprintf(log, sizeof log, "%s/broker.log", s->dir);
     char *bin = ds_test_bin("dossier-broker");
-    char *bargv[] = {bin, "--bind", "tcp://127.0.0.1:*", "--journal", journal, "--endpoint-file", epfile,
-                     "--heartbeat-ms", "500", "--retry-base-ms", "200", "--retry-max-ms", "1000",
-                     "--max-attempts", "20", NULL};
+    char *bargv[] = {bin,
+                     "--bind",
+                     "tcp://127.0.0.1:*",
+                     "--journal",
+                     journal,
+                     "--endpoint-file",
+                     epfile,
+                     "--heartbeat-ms",
+                     "500",
+                     "--retry-base-ms",
+                     "200",
+                     "--retry-max-ms",
+                     "1000",
+                     "--max-attempts",
+                     "20",
+                     NULL};
     s->broker = tw_spawn(bargv, log);
     free(bin);
     ck_assert_msg(ds_test_eventually(endpoint_written, s, 10000), "broker wrote no endpoint file");

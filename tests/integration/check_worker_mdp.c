@@ -16,7 +16,10 @@ static void redis_up(void)
     ck_assert_ptr_nonnull(redis);
 }
 
-static void redis_down(void) { ds_test_redis_stop(&redis); }
+static void redis_down(void)
+{
+    ds_test_redis_stop(&redis);
+}
 
 /* One test's world: the fake broker, a worker with one child, a Redis connection. */
 typedef struct {
@@ -65,7 +68,8 @@ static zframe_t *roundtrip(world_t *w, const ds_buf_t *body)
     if (reply == NULL) {
         size_t n = 0;
         char *log = ds_test_read_file(w->log, &n);
-        ck_abort_msg("no REPLY from the worker; its log ends: %s", log ? log + (n > 1500 ? n - 1500 : 0) : "");
+        ck_abort_msg("no REPLY from the worker; its log ends: %s",
+                     log ? log + (n > 1500 ? n - 1500 : 0) : "");
     }
     return reply;
 }
@@ -83,7 +87,8 @@ static void expect_reply(zframe_t *reply, const char *status, const char *id, co
 }
 
 /* 3 + 12 words, letters only, so every tokenizer agrees. */
-static const char *const TEXT = "Budget Talks Resume\n\nLawmakers met again today and talked about the budget for many hours.\n";
+static const char *const TEXT =
+    "Budget Talks Resume\n\nLawmakers met again today and talked about the budget for many hours.\n";
 
 START_TEST(test_document_is_stored_then_replied_done)
 {

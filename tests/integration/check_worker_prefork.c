@@ -14,7 +14,10 @@ static void redis_up(void)
     ck_assert_ptr_nonnull(redis);
 }
 
-static void redis_down(void) { ds_test_redis_stop(&redis); }
+static void redis_down(void)
+{
+    ds_test_redis_stop(&redis);
+}
 
 typedef struct {
     tb_t *b;
@@ -55,7 +58,8 @@ static void world_stop(world_t *w)
     free(w->dir);
 }
 
-static const char *const TEXT = "Budget Talks Resume\n\nLawmakers met again today and talked about the budget.\n";
+static const char *const TEXT =
+    "Budget Talks Resume\n\nLawmakers met again today and talked about the budget.\n";
 
 static void expect_done(world_t *w, const char *id)
 {

@@ -17,7 +17,10 @@ static void redis_up(void)
     ck_assert_ptr_nonnull(redis);
 }
 
-static void redis_down(void) { ds_test_redis_stop(&redis); }
+static void redis_down(void)
+{
+    ds_test_redis_stop(&redis);
+}
 
 static const engine_entity_key_t ENTS[] = {{"PERSON", "condoleezza_rice"}, {"ORG", "un"}};
 static const char *const CCS[] = {"IR", "US"};
@@ -27,8 +30,8 @@ static const char *const THEMES[] = {"DIPLOMACY"};
 
 static engine_summary_t summary(uint64_t simhash)
 {
-    engine_summary_t s = {"Talks Resume", "2007-05-28", PUBLISHED_MS, "en", 15, -1.25, simhash,
-                          ENTS, 2, CCS, 2, THEMES, 1};
+    engine_summary_t s = {
+        "Talks Resume", "2007-05-28", PUBLISHED_MS, "en", 15, -1.25, simhash, ENTS, 2, CCS, 2, THEMES, 1};
     return s;
 }
 
@@ -64,8 +67,8 @@ static void fx_close(fx_t *f)
     }
 }
 
-static int put_done(fx_t *f, const char *id, uint64_t simhash, int64_t at_ms, worker_outcome_t *out, char *err,
-                    size_t errlen)
+static int put_done(fx_t *f, const char *id, uint64_t simhash, int64_t at_ms, worker_outcome_t *out,
+                    char *err, size_t errlen)
 {
     engine_summary_t s = summary(simhash);
     worker_done_t d = {id, "abc", 1, at_ms, "{\"schema_version\":\"1\"}", 22, &s};
@@ -137,9 +140,17 @@ START_TEST(test_hash_fields_indexes_and_ttl)
     f.st.ttl_s = 3600;
     expect_done(&f, "doc-2", SIMHASH, true);
     char *all = hgetall(f.c, "dossier:doc:doc-2");
-    const char *want[] = {"id=doc-2;", "status=done;", "title=Talks Resume;", "published=2007-05-28;", "lang=en;",
-                          "words=15;", "tone=-1.25;", "digest=abc;", "attempts=1;",
-                          "analyzed_at=2023-11-14T22:13:20.000Z;", "result={\"schema_version\":\"1\"};",
+    const char *want[] = {"id=doc-2;",
+                          "status=done;",
+                          "title=Talks Resume;",
+                          "published=2007-05-28;",
+                          "lang=en;",
+                          "words=15;",
+                          "tone=-1.25;",
+                          "digest=abc;",
+                          "attempts=1;",
+                          "analyzed_at=2023-11-14T22:13:20.000Z;",
+                          "result={\"schema_version\":\"1\"};",
                           "simhash=0123456789abcdef;"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         ck_assert_msg(strstr(all, want[i]) != NULL, "missing %s in %s", want[i], all);
@@ -246,8 +257,8 @@ END_TEST
 
 /* The ACL of deploy/redis.conf: the worker may run its script on dossier:* keys and
  * nothing else. */
-#define WORKER_ACL                                                                                \
-    "ACL SETUSER dossier-worker reset on >pw ~dossier:* resetchannels -@all +evalsha +script|load " \
+#define WORKER_ACL                                                                                           \
+    "ACL SETUSER dossier-worker reset on >pw ~dossier:* resetchannels -@all +evalsha +script|load "          \
     "+ping +hget +hset +hsetnx +hdel +xadd +zadd +sadd +smembers +scard +expire"
 
 START_TEST(test_least_privilege_acl_user_can_store_and_nothing_more)
@@ -280,8 +291,8 @@ END_TEST
 typedef struct {
     int calls;
     int fix_after;
-    const char *fix;         /* a redis command to run from a second connection */
-    bool restart;            /* or: start redis-server again */
+    const char *fix; /* a redis command to run from a second connection */
+    bool restart;    /* or: start redis-server again */
     pid_t restarted;
 } outage_t;
 

@@ -37,8 +37,8 @@ typedef struct {
     int n_idle;
     zframe_t *known[TB_MAX_WORKERS]; /* every identity seen READY (heartbeats go to these) */
     int n_known;
-    int readies;                     /* READY commands seen in total */
-    int disconnects;                 /* DISCONNECT commands seen */
+    int readies;     /* READY commands seen in total */
+    int disconnects; /* DISCONNECT commands seen */
     int64_t hb_at;
 } tb_t;
 
@@ -123,7 +123,8 @@ static inline zframe_t *tb_poll(tb_t *b, int timeout_ms, zframe_t **from)
     zframe_t *id = zmsg_pop(m), *empty = zmsg_pop(m), *proto = zmsg_pop(m), *cmd = zmsg_pop(m);
     zframe_t *body = NULL;
     ck_assert_msg(empty && zframe_size(empty) == 0 && ds_frame_is(proto, MDPW_WORKER) && cmd &&
-                      zframe_size(cmd) == 1, "worker sent a malformed MDP message");
+                      zframe_size(cmd) == 1,
+                  "worker sent a malformed MDP message");
     int c = zframe_data(cmd)[0];
     if (c == MDPW_READY) {
         ck_assert(zmsg_size(m) == 1);

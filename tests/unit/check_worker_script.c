@@ -23,7 +23,8 @@ START_TEST(test_redis_urls_parse)
     ck_assert_int_eq(a.db, 3);
     ck_assert_int_eq(worker_redis_parse_url("redis://redis-host", &a, err, sizeof err), 0);
     ck_assert_int_eq(a.port, 6379);
-    ck_assert_int_eq(worker_redis_parse_url("redis://dossier:s3cret@10.0.0.5:6380/2", &a, err, sizeof err), 0);
+    ck_assert_int_eq(worker_redis_parse_url("redis://dossier:s3cret@10.0.0.5:6380/2", &a, err, sizeof err),
+                     0);
     ck_assert_str_eq(a.user, "dossier");
     ck_assert_str_eq(a.password, "s3cret");
     ck_assert_str_eq(a.host, "10.0.0.5");
@@ -48,18 +49,31 @@ END_TEST
 
 START_TEST(test_bad_redis_urls_are_config_errors_that_hide_passwords)
 {
-    const char *bad[] = {"",           "http://h",        "redis://",       "redis://h:0",      "redis://h:99999",
-                         "redis://h:x", "redis://h/db",   "unix://",        "unix://rel.sock",  "unix:///s?db=x",
-                         "unix:///s?x=1", "redis://[::1", "127.0.0.1:6379", "tcp://127.0.0.1"};
+    const char *bad[] = {"",
+                         "http://h",
+                         "redis://",
+                         "redis://h:0",
+                         "redis://h:99999",
+                         "redis://h:x",
+                         "redis://h/db",
+                         "unix://",
+                         "unix://rel.sock",
+                         "unix:///s?db=x",
+                         "unix:///s?x=1",
+                         "redis://[::1",
+                         "127.0.0.1:6379",
+                         "tcp://127.0.0.1"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         worker_redis_addr_t a;
         char err[256] = "";
-        ck_assert_msg(worker_redis_parse_url(bad[i], &a, err, sizeof err) == DS_ECONFIG, "accepted '%s'", bad[i]);
+        ck_assert_msg(worker_redis_parse_url(bad[i], &a, err, sizeof err) == DS_ECONFIG, "accepted '%s'",
+                      bad[i]);
         ck_assert_msg(err[0] != '\0', "no message for '%s'", bad[i]);
     }
     worker_redis_addr_t a;
     char err[256] = "";
-    ck_assert_int_eq(worker_redis_parse_url("redis://u:topsecret@h:notaport", &a, err, sizeof err), DS_ECONFIG);
+    ck_assert_int_eq(worker_redis_parse_url("redis://u:topsecret@h:notaport", &a, err, sizeof err),
+                     DS_ECONFIG);
     ck_assert_ptr_null(strstr(err, "topsecret"));
 }
 END_TEST
@@ -80,8 +94,8 @@ static void expect_arg(worker_args_t *a, size_t i, const char *s)
 {
     const char **argv = worker_args_argv(a);
     ck_assert_msg(i < a->n, "argument %zu missing", i);
-    ck_assert_msg(a->len[i] == strlen(s) && memcmp(argv[i], s, a->len[i]) == 0, "argument %zu is '%.*s', not '%s'",
-                  i, (int)a->len[i], argv[i], s);
+    ck_assert_msg(a->len[i] == strlen(s) && memcmp(argv[i], s, a->len[i]) == 0,
+                  "argument %zu is '%.*s', not '%s'", i, (int)a->len[i], argv[i], s);
 }
 
 static const engine_entity_key_t ENTS[] = {{"PERSON", "condoleezza_rice"}, {"ORG", "un"}, {"", "skipped"}};
@@ -90,8 +104,19 @@ static const char *const THEMES[] = {"DIPLOMACY"};
 
 static engine_summary_t summary(void)
 {
-    engine_summary_t s = {"Talks Resume", "2007-05-28", 1180310400000LL, "en", 15, -1.25, 0x0123456789abcdefULL,
-                          ENTS, 3, CCS, 2, THEMES, 1};
+    engine_summary_t s = {"Talks Resume",
+                          "2007-05-28",
+                          1180310400000LL,
+                          "en",
+                          15,
+                          -1.25,
+                          0x0123456789abcdefULL,
+                          ENTS,
+                          3,
+                          CCS,
+                          2,
+                          THEMES,
+                          1};
     return s;
 }
 
@@ -123,8 +148,8 @@ START_TEST(test_done_arguments_name_every_key_and_field)
     expect_arg(&a, 21, "0123456789abcdef");
     expect_arg(&a, 22, "4");
     expect_arg(&a, 23, "5");
-    const char *fields[] = {"id", "status", "title", "published", "lang", "words", "tone", "digest", "attempts",
-                            "analyzed_at", "result", "simhash"};
+    const char *fields[] = {"id",   "status", "title",    "published",   "lang",   "words",
+                            "tone", "digest", "attempts", "analyzed_at", "result", "simhash"};
     size_t at = 24;
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++, at += 2) {
         expect_arg(&a, at, fields[i]);
@@ -201,9 +226,21 @@ START_TEST(test_dead_arguments)
     worker_done_t done = {"doc-1", "ab", 2, 1, "{}", 2, &s};
     worker_script_done_args(&a, "0000000000000000000000000000000000000000", &st, &done);
     worker_script_dead_args(&a, "0000000000000000000000000000000000000000", &st, &d);
-    const char *want[] = {"EVALSHA", "0000000000000000000000000000000000000000", "3", "dossier:doc:bad-1",
-                          "dossier:results", "dossier:dead", "dead", "bad-1", "100", "0", "analysis timed out",
-                          "timeout", "5", "1970-01-01T00:00:00.000Z", ""};
+    const char *want[] = {"EVALSHA",
+                          "0000000000000000000000000000000000000000",
+                          "3",
+                          "dossier:doc:bad-1",
+                          "dossier:results",
+                          "dossier:dead",
+                          "dead",
+                          "bad-1",
+                          "100",
+                          "0",
+                          "analysis timed out",
+                          "timeout",
+                          "5",
+                          "1970-01-01T00:00:00.000Z",
+                          ""};
     ck_assert_int_eq((int)a.n, (int)(sizeof want / sizeof want[0]));
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         expect_arg(&a, i, want[i]);
