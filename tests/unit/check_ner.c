@@ -23,6 +23,7 @@ typedef struct {
     engine_result_t r;
     engine_doc_t doc;
     ner_result_t *nr;
+    ner_t *ner; /* outlives nr: place and country names are the loaded data's */
     char *text;
 } doc_t;
 
@@ -45,15 +46,15 @@ static void analyse(doc_t *d, const char *text)
     engine_tokenize(&d->r);
     engine_segment(&d->r);
     engine_doc_view(&d->r, &d->doc);
-    ner_t *ner = load_ner();
+    d->ner = load_ner();
     char err[256] = "";
-    ck_assert_msg(ner_run(ner, &d->doc, &d->nr, err, sizeof err) == 0, "ner_run: %s", err);
-    ner_destroy(&ner);
+    ck_assert_msg(ner_run(d->ner, &d->doc, &d->nr, err, sizeof err) == 0, "ner_run: %s", err);
 }
 
 static void done(doc_t *d)
 {
     ner_result_destroy(&d->nr);
+    ner_destroy(&d->ner);
     free(d->r.toks);
     free(d->r.sents);
     free(d->r.paras);
@@ -542,16 +543,15 @@ START_TEST(test_each_rule_can_be_switched_off_for_measurement)
     engine_tokenize(&d.r);
     engine_segment(&d.r);
     engine_doc_view(&d.r, &d.doc);
-    ner_t *ner = load_ner();
-    ner_set_rules_off(ner, NER_RULE_ROLES);
+    d.ner = load_ner();
+    ner_set_rules_off(d.ner, NER_RULE_ROLES);
     char err[256] = "";
-    ck_assert_int_eq(ner_run(ner, &d.doc, &d.nr, err, sizeof err), 0);
+    ck_assert_int_eq(ner_run(d.ner, &d.doc, &d.nr, err, sizeof err), 0);
     size_t n;
     const ner_entity_t *e = ner_result_entities(d.nr, &n);
     for (size_t i = 0; i < n; i++) {
         ck_assert_msg(e[i].role == NULL, "\"%s\" has role %s with the role rule off", e[i].name, e[i].role);
     }
-    ner_destroy(&ner);
     done(&d);
 }
 END_TEST

@@ -45,7 +45,8 @@
 typedef struct ner ner_t;
 typedef struct ner_result ner_result_t;
 
-/* One entity of a result; everything borrowed until ner_result_destroy. */
+/* One entity of a result; everything borrowed until ner_result_destroy, and place and
+ * country names from the ner_t's data: destroy results before their ner_t. */
 typedef struct {
     const char *name;     /* canonical (longest) form */
     const char *type;     /* "PERSON", "ORG", "LOCATION", "NORP", "MISC" */
