@@ -24,8 +24,10 @@
 
 #include <check.h>
 #include <czmq.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +46,78 @@ typedef struct {
 } bk_broker_t;
 
 static bool bk_file_exists(void *path) { return access(path, R_OK) == 0; }
+
+/* ---- processes that cannot outlive the test --------------------------------------
+ * Check (CK_FORK) does not run a checked teardown after a failed assertion, so every
+ * process started here is killed when the test process dies (PR_SET_PDEATHSIG) and,
+ * for a failed assertion, by an atexit handler as well. */
+
+#define BK_MAX_TRACKED 32
+static pid_t bk_tracked[BK_MAX_TRACKED];
+
+static void bk_kill_tracked(void)
+{
+    for (int i = 0; i < BK_MAX_TRACKED; i++) {
+        if (bk_tracked[i] > 0) {
+            kill(bk_tracked[i], SIGKILL);
+            waitpid(bk_tracked[i], NULL, 0);
+            bk_tracked[i] = 0;
+        }
+    }
+}
+
+static BK_UNUSED void bk_untrack(pid_t pid)
+{
+    for (int i = 0; i < BK_MAX_TRACKED; i++) {
+        if (bk_tracked[i] == pid) {
+            bk_tracked[i] = 0;
+        }
+    }
+}
+
+/* Like ds_test_spawn, but the child dies with this process. */
+static BK_UNUSED pid_t bk_spawn(char *const argv[], const char *logpath)
+{
+    static bool registered;
+    if (!registered) {
+        atexit(bk_kill_tracked);
+        registered = true;
+    }
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) {
+            _exit(0);
+        }
+        if (logpath) {
+            int fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0644);
+            if (fd >= 0) {
+                dup2(fd, 1);
+                dup2(fd, 2);
+                close(fd);
+            }
+        }
+        setpgid(0, 0);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    for (int i = 0; pid > 0 && i < BK_MAX_TRACKED; i++) {
+        if (bk_tracked[i] == 0) {
+            bk_tracked[i] = pid;
+            break;
+        }
+    }
+    return pid;
+}
+
+/* Stops a process started by bk_spawn (sig, then SIGKILL after timeout_ms). */
+static BK_UNUSED int bk_stop(pid_t pid, int sig, int timeout_ms)
+{
+    int status = ds_test_stop(pid, sig, timeout_ms);
+    bk_untrack(pid);
+    return status;
+}
 
 /* Starts the broker with extra flags (NULL-terminated list, may be NULL).  The same
  * dir (journal) is reused when b->dir is already set (restart). */
@@ -65,7 +139,7 @@ static BK_UNUSED void bk_broker_start(bk_broker_t *b, const char *const *extra)
         argv[n++] = extra[i];
     }
     argv[n] = NULL;
-    b->pid = ds_test_spawn((char *const *)argv, b->log);
+    b->pid = bk_spawn((char *const *)argv, b->log);
     free(bin);
     ck_assert_msg(ds_test_eventually(bk_file_exists, b->epfile, 10000), "broker wrote no endpoint file (see %s)", b->log);
     size_t len = 0;
@@ -81,7 +155,7 @@ static BK_UNUSED void bk_broker_start(bk_broker_t *b, const char *const *extra)
 /* Stops with sig (SIGTERM drains, SIGKILL crashes); returns the wait status. */
 static BK_UNUSED int bk_broker_stop(bk_broker_t *b, int sig)
 {
-    int status = ds_test_stop(b->pid, sig, 15000);
+    int status = bk_stop(b->pid, sig, 15000);
     b->pid = 0;
     return status;
 }
@@ -369,7 +443,7 @@ static BK_UNUSED pid_t bk_worker_spawn(const char *endpoint, const char *mode, c
     char hb[32];
     snprintf(hb, sizeof hb, "%d", hb_ms);
     char *argv[] = {self, "--bk-worker", (char *)endpoint, (char *)mode, (char *)record, hb, NULL};
-    return ds_test_spawn(argv, NULL);
+    return bk_spawn(argv, NULL);
 }
 
 /* Lines of the record file that start with "what id " (what: got, done, dead). */

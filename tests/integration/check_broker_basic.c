@@ -271,7 +271,7 @@ START_TEST(test_mmi_service_answers_200_404_501)
     snprintf(record, sizeof record, "%s/record", B.dir);
     pid_t w = bk_worker_spawn(B.endpoint, "done", record, 100);
     ck_assert(ds_test_eventually(worker_registered, NULL, 10000));
-    ds_test_stop(w, SIGKILL, 5000);
+    bk_stop(w, SIGKILL, 5000);
     ds_buf_free(&r);
     ds_buf_free(&body);
 }
@@ -302,7 +302,7 @@ START_TEST(test_submitted_document_reaches_a_worker_and_is_done)
     ck_assert(ds_test_eventually(seen, &s, 10000));
     ck_assert_str_eq(bk_status(B.endpoint, "e2e-1", &r), "done");
     ck_assert_int_eq(bk_count(record, "got", "e2e-1"), 1);
-    ds_test_stop(w, SIGKILL, 5000);
+    bk_stop(w, SIGKILL, 5000);
     ds_buf_free(&r);
 }
 END_TEST
@@ -322,7 +322,7 @@ START_TEST(test_analyze_is_routed_synchronously_to_a_worker)
     ck_assert_str_eq(bk_field(&r, "id"), "sync-1");
     ck_assert_int_eq(bk_count(record, "done", "sync-1"), 1);
     /* with no worker left, a request for the known service waits, then times out */
-    ds_test_stop(w, SIGKILL, 5000);
+    bk_stop(w, SIGKILL, 5000);
     ck_assert_int_eq(bk_call(B.endpoint, DS_SVC_ANALYZE, &body, &r, 10000), 0);
     ck_assert_str_eq(bk_field(&r, "status"), "failed");
     ck_assert_str_eq(bk_field(&r, "code"), "timeout");

@@ -114,7 +114,7 @@ START_TEST(test_200_documents_survive_kill_9_and_are_done_exactly_once)
     }
     ck_assert_int_eq(bk_count_all(REC, "done"), 200);
     ck_assert_int_eq(bk_stat(B.endpoint, "done"), 200);
-    ds_test_stop(w, SIGKILL, 5000);
+    bk_stop(w, SIGKILL, 5000);
 }
 END_TEST
 
@@ -126,7 +126,7 @@ START_TEST(test_worker_killed_mid_job_its_document_is_done_exactly_once)
     submit_ok("mid-1", "A document whose first worker dies.", "accepted");
     wait_seen("got", "mid-1", 1);
     wait_state("mid-1", "running");
-    ds_test_stop(hang, SIGKILL, 5000);
+    bk_stop(hang, SIGKILL, 5000);
     pid_t w = worker("done");
     wait_state("mid-1", "done");
     ck_assert_int_eq(bk_count(REC, "done", "mid-1"), 1);
@@ -136,7 +136,7 @@ START_TEST(test_worker_killed_mid_job_its_document_is_done_exactly_once)
     bk_status(B.endpoint, "mid-1", &r);
     ck_assert_int_eq(bk_field_int(&r, "attempts"), 2);
     ds_buf_free(&r);
-    ds_test_stop(w, SIGKILL, 5000);
+    bk_stop(w, SIGKILL, 5000);
 }
 END_TEST
 
@@ -154,8 +154,8 @@ START_TEST(test_lease_overrun_is_retried_and_the_late_reply_ignored)
     wait_state("late-1", "done");
     ck_assert_int_eq(bk_stat(B.endpoint, "done"), 1);
     ck_assert_int_eq(bk_count(REC, "done", "late-1"), 1);
-    ds_test_stop(w, SIGKILL, 5000);
-    ds_test_stop(slow, SIGKILL, 5000);
+    bk_stop(w, SIGKILL, 5000);
+    bk_stop(slow, SIGKILL, 5000);
 }
 END_TEST
 
@@ -181,7 +181,7 @@ START_TEST(test_poison_document_is_dead_after_max_attempts_and_recorded_once)
     submit_ok("poison-1", "This document always fails.", "duplicate");
     ck_assert_int_eq(bk_stat(B.endpoint, "queue_depth"), 0);
     ds_buf_free(&r);
-    ds_test_stop(w, SIGKILL, 5000);
+    bk_stop(w, SIGKILL, 5000);
 }
 END_TEST
 
@@ -194,7 +194,7 @@ START_TEST(test_non_retryable_failure_is_dead_after_one_attempt)
     wait_seen("dead", "bad-doc", 1);
     wait_state("bad-doc", "dead");
     ck_assert_int_eq(bk_count(REC, "got", "bad-doc"), 1);
-    ds_test_stop(w, SIGKILL, 5000);
+    bk_stop(w, SIGKILL, 5000);
 }
 END_TEST
 
@@ -221,7 +221,7 @@ START_TEST(test_dlq_lists_requeues_and_purges_dead_documents)
     submit_ok("dlq-b", "Second dead one.", "accepted");
     wait_seen("dead", NULL, 2);
     wait_stat("queue_depth", 0);
-    ds_test_stop(w, SIGKILL, 5000);
+    bk_stop(w, SIGKILL, 5000);
     ds_buf_t r = DS_BUF_INIT;
     dlq("list", NULL, &r);
     ck_assert_str_eq(bk_field(&r, "status"), "ok");
@@ -246,7 +246,7 @@ START_TEST(test_dlq_lists_requeues_and_purges_dead_documents)
     submit_ok("dlq-b", "Second dead one, fixed.", "accepted");
     wait_state("dlq-b", "done");
     ds_buf_free(&r);
-    ds_test_stop(w, SIGKILL, 5000);
+    bk_stop(w, SIGKILL, 5000);
 }
 END_TEST
 
@@ -264,7 +264,7 @@ START_TEST(test_duplicates_and_conflicts_are_recognised_across_restarts)
     ck_assert_int_eq(bk_stat(B.endpoint, "queue_depth"), 1);
     pid_t w = worker("done");
     wait_state("dup-1", "done");
-    ds_test_stop(w, SIGKILL, 5000);
+    bk_stop(w, SIGKILL, 5000);
     /* a drained restart keeps what was finished */
     ck_assert_int_eq(WEXITSTATUS(bk_broker_stop(&B, SIGTERM)), 0);
     start(NULL);
@@ -289,7 +289,7 @@ START_TEST(test_finished_ids_are_forgotten_after_dedup_days)
     wait_state("forget-1", "unknown");
     submit_ok("forget-1", "Remember me briefly.", "accepted");
     wait_seen("done", "forget-1", 2);
-    ds_test_stop(w, SIGKILL, 5000);
+    bk_stop(w, SIGKILL, 5000);
 }
 END_TEST
 
@@ -354,7 +354,7 @@ START_TEST(test_status_reports_state_attempts_and_last_error)
     ck_assert_str_eq(bk_field(&r, "code"), "bad_field");
     ds_buf_free(&body);
     ds_buf_free(&r);
-    ds_test_stop(w, SIGKILL, 5000);
+    bk_stop(w, SIGKILL, 5000);
 }
 END_TEST
 
@@ -400,17 +400,18 @@ START_TEST(test_sigterm_drains_refuses_new_work_and_keeps_the_queue)
     ck_assert_str_eq(bk_field(&r, "code"), "draining");
     ck_assert_int_gt(bk_field_int(&r, "retry_after_ms"), 0);
     int status = ds_test_wait(B.pid, 10000);
+    bk_untrack(B.pid);
     B.pid = 0;
     ck_assert(WIFEXITED(status));
     ck_assert_int_eq(WEXITSTATUS(status), 0);
-    ds_test_stop(hang, SIGKILL, 5000);
+    bk_stop(hang, SIGKILL, 5000);
     start(flags);
     pid_t w = worker("done");
     wait_state("dr-1", "done");
     wait_state("dr-2", "done");
     ck_assert_str_eq(bk_status(B.endpoint, "dr-3", &r), "unknown");
     ds_buf_free(&r);
-    ds_test_stop(w, SIGKILL, 5000);
+    bk_stop(w, SIGKILL, 5000);
 }
 END_TEST
 
