@@ -130,6 +130,7 @@ static void assign_id(broker_t *b, char out[BROKER_ID_LEN + 1])
 
 static void accept_doc(broker_t *b, const broker_creq_t *req, ds_doc_t *doc, const uint8_t *digest)
 {
+    ds_str_t given = doc->id; /* a busy reply names only an id the producer chose */
     char idbuf[BROKER_ID_LEN + 1];
     if (doc->id.ptr == NULL) {
         assign_id(b, idbuf);
@@ -139,7 +140,7 @@ static void accept_doc(broker_t *b, const broker_creq_t *req, ds_doc_t *doc, con
     ds_pack_t pk;
     ds_pack_init(&pk, &b->scratch);
     ds_doc_pack(&pk, doc, 0);
-    if (backpressure(b, req, doc->id, b->scratch.len)) {
+    if (backpressure(b, req, given, b->scratch.len)) {
         return;
     }
     broker_docs_accept(b, doc->id.ptr, doc->id.len, digest, (uint32_t)doc->text.len,

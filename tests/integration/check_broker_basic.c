@@ -331,6 +331,72 @@ START_TEST(test_analyze_is_routed_synchronously_to_a_worker)
 }
 END_TEST
 
+/* Keys of `key = value` lines (comments and blank lines skipped), one per line. */
+static void config_keys(const char *text, ds_buf_t *keys)
+{
+    for (const char *line = text; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        const char *eq = memchr(line, '=', len);
+        if (len && line[0] != '#' && eq) {
+            size_t k = (size_t)(eq - line);
+            while (k && line[k - 1] == ' ') {
+                k--;
+            }
+            ds_buf_append(keys, line, k);
+            ds_buf_putc(keys, '\n');
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+}
+
+START_TEST(test_deploy_conf_documents_every_setting_with_its_default)
+{
+    char *bin = ds_test_bin("dossier-broker");
+    char cmd[1200];
+    ds_buf_t dump = DS_BUF_INIT, dump_conf = DS_BUF_INIT, k1 = DS_BUF_INIT, k2 = DS_BUF_INIT;
+    snprintf(cmd, sizeof cmd, "%s --dump-config", bin);
+    ck_assert_int_eq(ds_test_run(cmd, &dump, 10000), 0);
+    size_t len = 0;
+    char *conf = ds_test_read_file("deploy/broker.conf", &len);
+    ck_assert_msg(conf != NULL, "run the suite from the source tree (deploy/broker.conf not found)");
+    config_keys(ds_buf_str(&dump), &k1);
+    config_keys(conf, &k2);
+    ck_assert_str_eq(ds_buf_str(&k2), ds_buf_str(&k1));
+    /* the values written there are the defaults */
+    snprintf(cmd, sizeof cmd, "%s --config deploy/broker.conf --dump-config", bin);
+    ck_assert_int_eq(ds_test_run(cmd, &dump_conf, 10000), 0);
+    ck_assert_str_eq(ds_buf_str(&dump_conf), ds_buf_str(&dump));
+    free(conf);
+    free(bin);
+    ds_buf_free(&dump);
+    ds_buf_free(&dump_conf);
+    ds_buf_free(&k1);
+    ds_buf_free(&k2);
+}
+END_TEST
+
+START_TEST(test_startup_errors_exit_with_sysexits_codes)
+{
+    char *bin = ds_test_bin("dossier-broker");
+    char *dir = ds_test_tmpdir("broker-exit");
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s --no-such-flag 2>/dev/null", bin);
+    ck_assert_int_eq(ds_test_run(cmd, NULL, 10000), 64); /* EX_USAGE */
+    snprintf(cmd, sizeof cmd, "%s --max-attempts 0 --journal %s/j 2>/dev/null", bin, dir);
+    ck_assert_int_eq(ds_test_run(cmd, NULL, 10000), 64);
+    snprintf(cmd, sizeof cmd, "echo 'bogus = 1' > %s/c.conf; %s --config %s/c.conf 2>/dev/null", dir, bin, dir);
+    ck_assert_int_eq(ds_test_run(cmd, NULL, 10000), 64);
+    snprintf(cmd, sizeof cmd, "%s --journal /proc/nope/journal 2>/dev/null", bin);
+    ck_assert_int_eq(ds_test_run(cmd, NULL, 10000), 73); /* EX_CANTCREAT */
+    snprintf(cmd, sizeof cmd, "%s --journal %s/j --bind bogus://x 2>/dev/null", bin, dir);
+    ck_assert_int_eq(ds_test_run(cmd, NULL, 10000), 78); /* EX_CONFIG */
+    ds_test_rmtree(dir);
+    free(dir);
+    free(bin);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("broker_basic");
@@ -352,6 +418,11 @@ static Suite *suite(void)
     tcase_add_test(tc, test_submitted_document_reaches_a_worker_and_is_done);
     tcase_add_test(tc, test_analyze_is_routed_synchronously_to_a_worker);
     suite_add_tcase(s, tc);
+    TCase *cli = tcase_create("cli");
+    tcase_set_timeout(cli, 30);
+    tcase_add_test(cli, test_deploy_conf_documents_every_setting_with_its_default);
+    tcase_add_test(cli, test_startup_errors_exit_with_sysexits_codes);
+    suite_add_tcase(s, cli);
     return s;
 }
 
