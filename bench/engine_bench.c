@@ -1,9 +1,10 @@
 /* engine_bench.c: engine throughput on news text, one core.
  *
- *   engine_bench [--seconds S] [--mode full|counts] [--data DIR] FILE...
+ *   engine_bench [--seconds S | --docs N] [--mode full|counts] [--data DIR] FILE...
  *
  * Loads the engine once, then analyses the given documents round-robin (and writes
- * each result's JSON, as the worker does) for S seconds of CPU time.  Prints MB/s
+ * each result's JSON, as the worker does) for S seconds of CPU time, or N documents
+ * (a fixed amount of work, for instruction counts under valgrind --tool=callgrind).  Prints MB/s
  * and documents/s per core (CPU time of this single-threaded process), the time
  * per stage (through the engine's stage hook) and the peak RSS.  Run by
  * bench/engine.sh.
@@ -92,6 +93,7 @@ static void report(const stages_t *st, double cpu, double bytes, long docs, doub
 int main(int argc, char **argv)
 {
     double seconds = 5;
+    long max_docs = -1;
     engine_mode_t mode = ENGINE_FULL;
     const char *data = NULL;
     char *docs[MAX_DOCS];
@@ -99,6 +101,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
             seconds = atof(argv[++i]);
+        } else if (strcmp(argv[i], "--docs") == 0 && i + 1 < argc) {
+            max_docs = atol(argv[++i]);
         } else if (strcmp(argv[i], "--mode") == 0 && i + 1 < argc) {
             mode = strcmp(argv[++i], "counts") == 0 ? ENGINE_COUNTS : ENGINE_FULL;
         } else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
@@ -111,7 +115,8 @@ int main(int argc, char **argv)
         }
     }
     if (n == 0) {
-        fprintf(stderr, "usage: engine_bench [--seconds S] [--mode full|counts] [--data DIR] FILE...\n");
+        fprintf(stderr, "usage: engine_bench [--seconds S | --docs N] [--mode full|counts] [--data DIR] "
+                        "FILE...\n");
         return 2;
     }
     char err[256];
@@ -126,7 +131,7 @@ int main(int argc, char **argv)
     ds_buf_t json = DS_BUF_INIT;
     double start = cpu_ns(), bytes = 0, json_ns = 0;
     long count = 0;
-    while (cpu_ns() - start < seconds * 1e9) {
+    while (max_docs >= 0 ? count < max_docs : cpu_ns() - start < seconds * 1e9) {
         size_t i = (size_t)count % n;
         engine_result_t *r = NULL;
         st.last = cpu_ns();

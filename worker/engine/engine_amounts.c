@@ -81,6 +81,7 @@ void engine_currency_free(engine_data_t *d)
 }
 
 typedef struct {
+    const engine_t *e;
     engine_result_t *r;
     const engine_currency_t *cur;
     size_t date_i; /* next date span to compare with */
@@ -96,6 +97,9 @@ static uint32_t currency_of(const am_t *c, uint32_t a, uint32_t b)
 
 static double magnitude_word(const char *w)
 {
+    if (strchr("tmbk", w[0]) == NULL || w[0] == '\0') {
+        return 0;
+    }
     static const struct {
         const char *w;
         double v;
@@ -202,23 +206,10 @@ static bool in_date(am_t *c, uint32_t start)
     return c->date_i < r->n_dates && r->dates[c->date_i].start <= start;
 }
 
-static int spelled(const engine_result_t *r, size_t k)
+static int spelled(const am_t *c, size_t k)
 {
-    static const char *const N[] = {"two", "three", "four", "five", "six", "seven",
-                                    "eight", "nine", "ten", "eleven", "twelve"};
-    const engine_tok_t *t = &r->toks[k];
-    char c0 = (char)(r->text[t->start] | 0x20);
-    if (!(t->flags & ENGINE_TOK_WORD) || t->end - t->start > 6 || strchr("tfsen", c0) == NULL) {
-        return 0; /* not one of the words below */
-    }
-    char w[16];
-    engine_tok_fold(r, k, w, sizeof w);
-    for (int i = 0; i < 11; i++) {
-        if (strcmp(w, N[i]) == 0) {
-            return i + 2;
-        }
-    }
-    return 0;
+    int v = engine_spelled_number(c->e, k);
+    return v >= 2 ? v : 0;
 }
 
 /* Number first: money with a word or code after it, a percentage, or a count. */
@@ -227,7 +218,7 @@ static size_t number_first(am_t *c, size_t k)
     engine_result_t *r = c->r;
     double v;
     size_t end;
-    int sp = spelled(r, k);
+    int sp = spelled(c, k);
     if (sp > 0) {
         v = sp;
         end = k + 1;
@@ -264,26 +255,24 @@ static size_t number_first(am_t *c, size_t k)
     return 0;
 }
 
-/* Only a symbol, a short upper-case word (a code, "US" of "US$"), a number or a
- * short lowercase word (a spelled number) can start an amount. */
-static bool may_start(const engine_tok_t *t)
+/* Money can start at a symbol or a short upper-case word (a code, "US" of "US$");
+ * the rest at a number or a spelled number. */
+static bool money_start(const engine_result_t *r, const engine_tok_t *t)
 {
-    uint32_t n = t->end - t->start;
-    if (t->flags & (ENGINE_TOK_PUNCT | ENGINE_TOK_NUMBER)) {
-        return true;
-    }
-    return (t->flags & ENGINE_TOK_WORD) && n <= 6 &&
-           ((t->flags & ENGINE_TOK_UPPER) || !(t->flags & ENGINE_TOK_CAP));
+    unsigned char b = (unsigned char)r->text[t->start];
+    return ((t->flags & ENGINE_TOK_PUNCT) && !(t->flags & ENGINE_TOK_QUOTE) && (b == '$' || b >= 0x80)) ||
+           ((t->flags & ENGINE_TOK_UPPER) && t->end - t->start <= 3) ||
+           ((t->flags & ENGINE_TOK_CAP) && t->end - t->start == 1); /* "C$", "A$" */
 }
 
 void engine_amounts(const engine_t *e, engine_result_t *r)
 {
-    am_t c = {r, e->data->currency, 0};
+    am_t c = {e, r, e->data->currency, 0};
     for (size_t k = 0; k < r->n_toks;) {
-        size_t n = 0;
-        if (may_start(&r->toks[k])) {
-            n = money_before(&c, k);
-            n = n ? n : number_first(&c, k);
+        const engine_tok_t *t = &r->toks[k];
+        size_t n = money_start(r, t) ? money_before(&c, k) : 0;
+        if (n == 0 && (t->flags & (ENGINE_TOK_NUMBER | ENGINE_TOK_WORD))) {
+            n = number_first(&c, k);
         }
         k += n ? n : 1;
     }

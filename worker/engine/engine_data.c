@@ -259,6 +259,12 @@ int engine_data_load(engine_t *e, char *errstr, size_t errlen)
         return rc;
     }
     engine_dates_load(d);
+    static const char *const REPORTING[] = {"said", "says", "told", "tells", "added", "asked",
+                                            "according", "reported", "reports", "announced"};
+    for (size_t i = 0; i < sizeof REPORTING / sizeof REPORTING[0]; i++) {
+        uint32_t id = engine_vocab_add(d, REPORTING[i], strlen(REPORTING[i]));
+        d->ventries[id].flags |= ENGINE_VF_REPORTING;
+    }
     static const char *const TONE_WORDS[] = {"but", "least", "at", "very"};
     for (size_t i = 0; i < 4; i++) {
         d->tone_ids[i] = engine_vocab_add(d, TONE_WORDS[i], strlen(TONE_WORDS[i]));

@@ -24,6 +24,7 @@ enum {
     ENGINE_VF_NEGATE = 1u << 0,  /* VADER negation ("not", "never", "without") */
     ENGINE_VF_STEMMED = 1u << 1, /* stem field is valid */
     ENGINE_VF_TIME = 1u << 2,    /* may start a time expression (engine_dates.c) */
+    ENGINE_VF_REPORTING = 1u << 3, /* a reporting verb ("said", "told"): ends key phrases */
 };
 
 enum {
@@ -41,6 +42,7 @@ typedef struct {
     uint32_t stem;  /* English stem id (ENGINE_VF_STEMMED) */
     uint16_t flags; /* ENGINE_VF_* */
     uint8_t syllables; /* English syllable estimate + 1, 0 until computed */
+    uint8_t time_word; /* engine_dates.c's code for a time word, 0 for none */
 } engine_vocab_t;
 
 typedef struct engine_data engine_data_t;

@@ -303,13 +303,26 @@ bool engine_date_at(const engine_result_t *r, size_t k, int default_year, engine
            day_first(r, k, default_year, m);
 }
 
+static char *put2(char *p, int v)
+{
+    *p++ = (char)('0' + v / 10 % 10);
+    *p++ = (char)('0' + v % 10);
+    return p;
+}
+
 void engine_iso(int y, int m, int d, char *out)
 {
-    if (m == 0) {
-        snprintf(out, 11, "%04d", y);
-    } else if (d == 0) {
-        snprintf(out, 11, "%04d-%02d", y, m);
-    } else {
-        snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    if (y < 0 || y > 9999) {
+        y = y < 0 ? 0 : 9999;
     }
+    char *p = put2(put2(out, y / 100), y % 100);
+    if (m != 0) {
+        *p++ = '-';
+        p = put2(p, m);
+        if (d != 0) {
+            *p++ = '-';
+            p = put2(p, d);
+        }
+    }
+    *p = '\0';
 }

@@ -23,6 +23,26 @@
 
 #define VALUE_MAX 64 /* "YYYY-MM-DD/YYYY-MM-DD" and room for any int */
 
+/* Words the expressions are made of, as codes in their vocabulary entries, so a
+ * test is one comparison.  Codes before TW_AGO may start an expression. */
+enum {
+    TW_NONE = 0, TW_THIS, TW_LAST, TW_NEXT, TW_PAST, TW_PREVIOUS, TW_COMING, TW_CURRENT,
+    TW_EARLY, TW_MID, TW_LATE, TW_EARLIER, TW_TODAY, TW_YESTERDAY, TW_TOMORROW, TW_TONIGHT,
+    TW_ON, TW_SINCE, TW_UNTIL, TW_BY, TW_BEFORE, TW_A, TW_AN, TW_ZERO, TW_ONE, TW_TWO,
+    TW_THREE, TW_FOUR, TW_FIVE, TW_SIX, TW_SEVEN, TW_EIGHT, TW_NINE, TW_TEN, TW_ELEVEN,
+    TW_TWELVE, TW_AGO, TW_WEEK, TW_WEEKS, TW_WEEKEND, TW_MONTH, TW_MONTHS, TW_YEAR, TW_YEARS,
+    TW_DAY, TW_DAYS, TW_OF, TW_IN, TW_DURING, TW_FROM, TW_AFTER, TW_THROUGHOUT, TW_MONDAY,
+    TW_TUESDAY, TW_WEDNESDAY, TW_THURSDAY, TW_FRIDAY, TW_SATURDAY, TW_SUNDAY, TW_COUNT
+};
+
+static const char *const TW_WORDS[TW_COUNT] = {
+    "", "this", "last", "next", "past", "previous", "coming", "current", "early", "mid", "late",
+    "earlier", "today", "yesterday", "tomorrow", "tonight", "on", "since", "until", "by",
+    "before", "a", "an", "zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+    "nine", "ten", "eleven", "twelve", "ago", "week", "weeks", "weekend", "month", "months",
+    "year", "years", "day", "days", "of", "in", "during", "from", "after", "throughout",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+
 typedef struct {
     const engine_t *e;
     engine_result_t *r;
@@ -30,19 +50,18 @@ typedef struct {
     int py, pm, pd;
 } dt_t;
 
-/* The folded token: its vocabulary key (no folding per call); "" for numbers. */
-static const char *low(dt_t *c, size_t k)
+/* The time-word code of token k (TW_NONE for others and for numbers). */
+static int tw(const dt_t *c, size_t k)
 {
     if (k >= c->r->n_toks || c->e->words[k].vocab == ENGINE_LEX_NONE) {
-        return "";
+        return TW_NONE;
     }
-    return engine_lex_key(&c->e->data->vocab, c->e->words[k].vocab, NULL);
+    return c->e->data->ventries[c->e->words[k].vocab].time_word;
 }
 
-static bool is(dt_t *c, size_t k, const char *w)
+static bool is(const dt_t *c, size_t k, int code)
 {
-    const char *t = low(c, k);
-    return t[0] == w[0] && strcmp(t, w) == 0; /* most calls stop at the first letter */
+    return tw(c, k) == code;
 }
 
 static void emit(dt_t *c, size_t first, size_t end, const char *value)
@@ -76,13 +95,13 @@ static void range_days(int64_t a, int64_t b, char *out)
 /* -1 last/past, 0 this/coming, +1 next; 2 when k is none of them. */
 static int shift_word(dt_t *c, size_t k)
 {
-    if (is(c, k, "last") || is(c, k, "past") || is(c, k, "previous")) {
+    if (is(c, k, TW_LAST) || is(c, k, TW_PAST) || is(c, k, TW_PREVIOUS)) {
         return -1;
     }
-    if (is(c, k, "this") || is(c, k, "coming") || is(c, k, "current")) {
+    if (is(c, k, TW_THIS) || is(c, k, TW_COMING) || is(c, k, TW_CURRENT)) {
         return 0;
     }
-    return is(c, k, "next") ? 1 : 2;
+    return is(c, k, TW_NEXT) ? 1 : 2;
 }
 
 /* Monday of the ISO week containing day. */
@@ -101,7 +120,7 @@ static void add_months(int y, int m, int delta, int *oy, int *om)
 /* week/weekend/month/year after a shift word; returns tokens used or 0. */
 static size_t period(dt_t *c, size_t k, int shift, char *out)
 {
-    if (is(c, k, "weekend")) {
+    if (is(c, k, TW_WEEKEND)) {
         int64_t sat = monday_of(c->pub) + 5 + 7 * shift;
         if (shift == -1 && engine_weekday(c->pub) >= 6) {
             sat = monday_of(c->pub) - 2;
@@ -109,18 +128,18 @@ static size_t period(dt_t *c, size_t k, int shift, char *out)
         range_days(sat, sat + 1, out);
         return 1;
     }
-    if (is(c, k, "week")) {
+    if (is(c, k, TW_WEEK)) {
         int64_t mon = monday_of(c->pub) + 7 * shift;
         range_days(mon, mon + 6, out);
         return 1;
     }
-    if (is(c, k, "month")) {
+    if (is(c, k, TW_MONTH)) {
         int y, m;
         add_months(c->py, c->pm, shift, &y, &m);
         engine_iso(y, m, 0, out);
         return 1;
     }
-    if (is(c, k, "year")) {
+    if (is(c, k, TW_YEAR)) {
         engine_iso(c->py + shift, 0, 0, out);
         return 1;
     }
@@ -130,7 +149,7 @@ static size_t period(dt_t *c, size_t k, int shift, char *out)
 /* early / mid / late (+ shift word) + month|year. */
 static size_t part_of(dt_t *c, size_t k, char *out)
 {
-    int part = is(c, k, "early") ? 0 : (is(c, k, "mid") ? 1 : (is(c, k, "late") ? 2 : -1));
+    int part = is(c, k, TW_EARLY) ? 0 : (is(c, k, TW_MID) ? 1 : (is(c, k, TW_LATE) ? 2 : -1));
     if (part < 0) {
         return 0;
     }
@@ -138,12 +157,12 @@ static size_t part_of(dt_t *c, size_t k, char *out)
     if (shift == 2) {
         return 0;
     }
-    if (is(c, k + 2, "year")) {
+    if (is(c, k + 2, TW_YEAR)) {
         int y = c->py + shift;
         snprintf(out, VALUE_MAX, "%04d-%02d/%04d-%02d", y, 1 + 4 * part, y, 4 + 4 * part);
         return 3;
     }
-    if (is(c, k + 2, "month")) {
+    if (is(c, k + 2, TW_MONTH)) {
         int y, m;
         add_months(c->py, c->pm, shift, &y, &m);
         int last = engine_days_in_month(y, m);
@@ -156,15 +175,15 @@ static size_t part_of(dt_t *c, size_t k, char *out)
 
 static size_t earlier(dt_t *c, size_t k, char *out)
 {
-    if (!is(c, k, "earlier") || !is(c, k + 1, "this")) {
+    if (!is(c, k, TW_EARLIER) || !is(c, k + 1, TW_THIS)) {
         return 0;
     }
     int64_t start;
-    if (is(c, k + 2, "week")) {
+    if (is(c, k + 2, TW_WEEK)) {
         start = monday_of(c->pub);
-    } else if (is(c, k + 2, "month")) {
+    } else if (is(c, k + 2, TW_MONTH)) {
         start = engine_days_from_civil(c->py, c->pm, 1);
-    } else if (is(c, k + 2, "year")) {
+    } else if (is(c, k + 2, TW_YEAR)) {
         start = engine_days_from_civil(c->py, 1, 1);
     } else {
         return 0;
@@ -175,39 +194,33 @@ static size_t earlier(dt_t *c, size_t k, char *out)
 
 static int small_number(dt_t *c, size_t k)
 {
-    static const char *const N[] = {"zero", "one", "two", "three", "four", "five", "six",
-                                    "seven", "eight", "nine", "ten", "eleven", "twelve"};
     long v = engine_tok_int(c->r, k);
     if (v >= 0 && v <= 1000) {
         return (int)v;
     }
-    if (is(c, k, "a") || is(c, k, "an")) {
+    int w = tw(c, k);
+    if (w == TW_A || w == TW_AN) {
         return 1;
     }
-    for (int i = 0; i < 13; i++) {
-        if (is(c, k, N[i])) {
-            return i;
-        }
-    }
-    return -1;
+    return w >= TW_ZERO && w <= TW_TWELVE ? w - TW_ZERO : -1;
 }
 
 static size_t ago(dt_t *c, size_t k, char *out)
 {
     int n = small_number(c, k);
-    if (n < 0 || !is(c, k + 2, "ago")) {
+    if (n < 0 || !is(c, k + 2, TW_AGO)) {
         return 0;
     }
-    const char *u = low(c, k + 1);
-    if (strncmp(u, "day", 3) == 0) {
+    int u = tw(c, k + 1);
+    if (u == TW_DAY || u == TW_DAYS) {
         day_value(c->pub - n, out);
-    } else if (strncmp(u, "week", 4) == 0) {
+    } else if (u == TW_WEEK || u == TW_WEEKS) {
         day_value(c->pub - 7 * n, out);
-    } else if (strncmp(u, "month", 5) == 0) {
+    } else if (u == TW_MONTH || u == TW_MONTHS) {
         int y, m;
         add_months(c->py, c->pm, -n, &y, &m);
         engine_iso(y, m, 0, out);
-    } else if (strncmp(u, "year", 4) == 0) {
+    } else if (u == TW_YEAR || u == TW_YEARS) {
         engine_iso(c->py - n, 0, 0, out);
     } else {
         return 0;
@@ -220,10 +233,12 @@ static size_t ago(dt_t *c, size_t k, char *out)
  * nearest, ties to the past). */
 static size_t weekday(dt_t *c, size_t k, char *out)
 {
-    int wd = engine_weekday_at(c->r, k + 1);
+    int w = tw(c, k + 1);
+    bool cap = k + 1 < c->r->n_toks && (c->r->toks[k + 1].flags & ENGINE_TOK_CAP);
+    int wd = (cap && w >= TW_MONDAY && w <= TW_SUNDAY) ? w - TW_MONDAY + 1 : 0;
     int shift = shift_word(c, k);
-    bool future = is(c, k, "by") || is(c, k, "until") || is(c, k, "before");
-    bool near = is(c, k, "on") || is(c, k, "since");
+    bool future = is(c, k, TW_BY) || is(c, k, TW_UNTIL) || is(c, k, TW_BEFORE);
+    bool near = is(c, k, TW_ON) || is(c, k, TW_SINCE);
     if (wd == 0 || (shift == 2 && !future && !near)) {
         return 0;
     }
@@ -245,9 +260,9 @@ static size_t weekday(dt_t *c, size_t k, char *out)
 
 static size_t deictic(dt_t *c, size_t k, char *out)
 {
-    int off = is(c, k, "today") || is(c, k, "tonight") ? 0
-              : is(c, k, "yesterday")                   ? -1
-              : is(c, k, "tomorrow")                    ? 1
+    int off = is(c, k, TW_TODAY) || is(c, k, TW_TONIGHT) ? 0
+              : is(c, k, TW_YESTERDAY)                   ? -1
+              : is(c, k, TW_TOMORROW)                    ? 1
                                                         : 2;
     if (off == 2) {
         return 0;
@@ -263,7 +278,7 @@ static size_t relative(dt_t *c, size_t k, size_t *first, char *out)
     *first = k;
     int shift = shift_word(c, k);
     if (shift != 2) {
-        size_t j = k + 1 + (shift == 0 && is(c, k, "this") && is(c, k + 1, "coming"));
+        size_t j = k + 1 + (shift == 0 && is(c, k, TW_THIS) && is(c, k + 1, TW_COMING));
         if ((n = period(c, j, shift, out)) > 0) {
             return j - k + n;
         }
@@ -281,14 +296,14 @@ static size_t relative(dt_t *c, size_t k, size_t *first, char *out)
 
 static bool year_prep(dt_t *c, size_t k)
 {
-    static const char *const P[] = {"in", "since", "during", "by", "until", "from", "before",
-                                    "after", "of", "early", "late", "mid", "throughout"};
-    for (size_t i = 0; i < sizeof P / sizeof P[0]; i++) {
-        if (is(c, k, P[i])) {
-            return true;
-        }
+    switch (tw(c, k)) {
+    case TW_IN: case TW_SINCE: case TW_DURING: case TW_BY: case TW_UNTIL: case TW_FROM:
+    case TW_BEFORE: case TW_AFTER: case TW_OF: case TW_EARLY: case TW_LATE: case TW_MID:
+    case TW_THROUGHOUT:
+        return true;
+    default:
+        return false;
     }
-    return false;
 }
 
 /* "in 2004", "in May" (publication year), "the 1990s". */
@@ -301,32 +316,36 @@ static size_t bare(dt_t *c, size_t k, char *out)
         return 1;
     }
     int m = engine_month_at(c->r, k);
-    if (k > 0 && m > 0 && c->py > 0 && year_prep(c, k - 1) && !is(c, k - 1, "of")) {
+    if (k > 0 && m > 0 && c->py > 0 && year_prep(c, k - 1) && !is(c, k - 1, TW_OF)) {
         engine_iso(c->py, m, 0, out);
         return 1;
     }
-    const char *w = low(c, k);
+    const char *w = c->r->text + t->start;
     int dec;
     char s;
-    if (strlen(w) == 5 && sscanf(w, "%4d%c", &dec, &s) == 2 && s == 's' && dec % 10 == 0 &&
-        dec >= 1000) {
+    if (t->end - t->start == 5 && (t->flags & ENGINE_TOK_NUMBER) &&
+        sscanf(w, "%4d%c", &dec, &s) == 2 && s == 's' && dec % 10 == 0 && dec >= 1000) {
         snprintf(out, VALUE_MAX, "%04d/%04d", dec, dec + 9);
         return 1;
     }
     return 0;
 }
 
+int engine_spelled_number(const engine_t *e, size_t k)
+{
+    uint32_t id = e->words[k].vocab;
+    int w = id == ENGINE_LEX_NONE ? TW_NONE : e->data->ventries[id].time_word;
+    return w >= TW_ZERO && w <= TW_TWELVE ? w - TW_ZERO : -1;
+}
+
 void engine_dates_load(engine_data_t *d)
 {
-    static const char *const W[] = {
-        "this", "last", "next", "past", "previous", "coming", "current", "early", "mid",
-        "late", "earlier", "today", "yesterday", "tomorrow", "tonight", "on", "since",
-        "until", "by", "before", "a", "an", "zero", "one", "two", "three", "four", "five",
-        "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "monday", "tuesday",
-        "wednesday", "thursday", "friday", "saturday", "sunday"};
-    for (size_t i = 0; i < sizeof W / sizeof W[0]; i++) {
-        uint32_t id = engine_vocab_add(d, W[i], strlen(W[i]));
-        d->ventries[id].flags |= ENGINE_VF_TIME;
+    for (int i = 1; i < TW_COUNT; i++) {
+        uint32_t id = engine_vocab_add(d, TW_WORDS[i], strlen(TW_WORDS[i]));
+        d->ventries[id].time_word = (uint8_t)i;
+        if (i < TW_AGO) {
+            d->ventries[id].flags |= ENGINE_VF_TIME;
+        }
     }
     const char *m;
     for (size_t i = 0; (m = engine_month_name(i)) != NULL; i++) {

@@ -20,7 +20,15 @@
 
 static bool all_ascii(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ull) {
+            return false;
+        }
+    }
+    for (; i < n; i++) {
         if ((unsigned char)s[i] >= 0x80) {
             return false;
         }

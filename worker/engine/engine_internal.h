@@ -198,6 +198,8 @@ void engine_keywords(engine_t *e, engine_result_t *r);
 void engine_summarize(engine_t *e, engine_result_t *r);
 void engine_themes(const engine_t *e, engine_result_t *r);
 void engine_dates(const engine_t *e, engine_result_t *r);
+/* The value of a spelled number "zero".."twelve" at token k, or -1 (engine_dates.c). */
+int engine_spelled_number(const engine_t *e, size_t k);
 void engine_amounts(const engine_t *e, engine_result_t *r);
 void engine_quotes(engine_result_t *r);
 void engine_simhash(const engine_t *e, engine_result_t *r);

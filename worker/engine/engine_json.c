@@ -12,14 +12,29 @@
 
 #include "ds_json.h"
 
+#include <math.h>
 #include <stdio.h>
+
+/* Decimal digits of v at the end of buf[0..24); returns where they start.  Spans
+ * are the bulk of a result's numbers, and printf is slow for them. */
+static char *digits(char *end, uint64_t v)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    return end;
+}
 
 static void span(ds_json_t *j, uint32_t start, uint32_t end)
 {
-    ds_json_arr_open(j);
-    ds_json_int(j, start);
-    ds_json_int(j, end);
-    ds_json_arr_close(j);
+    char buf[48], *p = buf + sizeof buf;
+    *--p = ']';
+    p = digits(p, end);
+    *--p = ',';
+    p = digits(p, start);
+    *--p = '[';
+    ds_json_raw(j, p, (size_t)(buf + sizeof buf - p));
 }
 
 static void key_str(ds_json_t *j, const char *k, const char *v)
@@ -28,16 +43,54 @@ static void key_str(ds_json_t *j, const char *k, const char *v)
     ds_json_str(j, v); /* NULL -> null */
 }
 
+/* v rounded to `decimals` (0..6) places, trailing zeros trimmed (like
+ * ds_json_double()), with integer arithmetic instead of printf in the usual range. */
+static void num(ds_json_t *j, double v, int decimals)
+{
+    static const int64_t P10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+    if (!isfinite(v) || decimals < 0 || decimals > 6 || fabs(v) >= 1e12) {
+        ds_json_double(j, v, decimals);
+        return;
+    }
+    int64_t q = llround(v * (double)P10[decimals]);
+    char buf[48], *end = buf + sizeof buf, *p = end;
+    uint64_t a = (uint64_t)(q < 0 ? -q : q);
+    uint64_t ip = a / (uint64_t)P10[decimals], fp = a % (uint64_t)P10[decimals];
+    int d = decimals;
+    while (d > 0 && fp % 10 == 0) { /* trim trailing zeros */
+        fp /= 10;
+        d--;
+    }
+    for (int i = 0; i < d; i++) {
+        *--p = (char)('0' + fp % 10);
+        fp /= 10;
+    }
+    if (d > 0) {
+        *--p = '.';
+    }
+    p = digits(p, ip);
+    if (q < 0) {
+        *--p = '-';
+    }
+    ds_json_raw(j, p, (size_t)(end - p));
+}
+
 static void key_num(ds_json_t *j, const char *k, double v, int decimals)
 {
     ds_json_key(j, k);
-    ds_json_double(j, v, decimals);
+    num(j, v, decimals);
 }
 
 static void key_int(ds_json_t *j, const char *k, int64_t v)
 {
     ds_json_key(j, k);
-    ds_json_int(j, v);
+    if (v < 0) {
+        ds_json_int(j, v);
+        return;
+    }
+    char buf[24];
+    char *p = digits(buf + sizeof buf, (uint64_t)v);
+    ds_json_raw(j, p, (size_t)(buf + sizeof buf - p));
 }
 
 static void write_meta(const engine_result_t *r, ds_json_t *j)

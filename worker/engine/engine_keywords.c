@@ -51,8 +51,6 @@ typedef struct {
  * ("agreed", "signed"), reporting verbs and title abbreviations ("Mr.", "Gen."). */
 static bool breaker(const kw_t *k, size_t i)
 {
-    static const char *const VERBS[] = {"said", "says", "told", "tells", "added", "asked",
-                                        "according", "reported", "reports", "announced"};
     const engine_result_t *r = k->r;
     const engine_tok_t *t = &r->toks[i];
     const char *p = r->text + t->start;
@@ -66,12 +64,8 @@ static bool breaker(const kw_t *k, size_t i)
     if (n >= 5 && p[n - 2] == 'e' && p[n - 1] == 'd' && (p[n - 3] != 'e' || n >= 6)) {
         return true;
     }
-    for (size_t v = 0; v < sizeof VERBS / sizeof VERBS[0]; v++) {
-        if (strlen(VERBS[v]) == n && memcmp(VERBS[v], p, n) == 0) {
-            return true;
-        }
-    }
-    return false;
+    uint32_t id = k->e->words[i].vocab;
+    return id != ENGINE_LEX_NONE && (k->e->data->ventries[id].flags & ENGINE_VF_REPORTING);
 }
 
 static uint64_t phrase_key(const kw_t *k, const uint32_t *toks, size_t n)

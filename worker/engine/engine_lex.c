@@ -17,10 +17,15 @@ uint64_t engine_hash(const char *s, size_t n)
     return h ? h : 1;
 }
 
+static uint32_t tag_of(uint64_t h)
+{
+    uint32_t t = (uint32_t)(h >> 32);
+    return t ? t : 1;
+}
+
 static void alloc_slots(engine_lex_t *l, size_t slots)
 {
-    l->hashes = ds_xcalloc(slots, sizeof *l->hashes);
-    l->ids = ds_xmalloc(slots * sizeof *l->ids);
+    l->slots = ds_xcalloc(slots, sizeof *l->slots);
     l->mask = slots - 1;
 }
 
@@ -36,8 +41,7 @@ void engine_lex_init(engine_lex_t *l, size_t expect)
 
 void engine_lex_free(engine_lex_t *l)
 {
-    free(l->hashes);
-    free(l->ids);
+    free(l->slots);
     free(l->koff);
     free(l->klen);
     free(l->pool);
@@ -51,39 +55,37 @@ static bool key_eq(const engine_lex_t *l, uint32_t id, const char *s, size_t n)
 
 uint32_t engine_lex_find(const engine_lex_t *l, const char *s, size_t n, uint64_t h)
 {
+    uint32_t tag = tag_of(h);
     for (size_t i = h & l->mask;; i = (i + 1) & l->mask) {
-        if (l->hashes[i] == 0) {
+        const engine_lex_slot_t *sl = &l->slots[i];
+        if (sl->tag == 0) {
             return ENGINE_LEX_NONE;
         }
-        if (l->hashes[i] == h && key_eq(l, l->ids[i], s, n)) {
-            return l->ids[i];
+        if (sl->tag == tag && key_eq(l, sl->id, s, n)) {
+            return sl->id;
         }
     }
 }
 
+/* Puts id in the first free slot from the hash's home slot. */
 static void place(engine_lex_t *l, uint64_t h, uint32_t id)
 {
     size_t i = h & l->mask;
-    while (l->hashes[i] != 0) {
+    while (l->slots[i].tag != 0) {
         i = (i + 1) & l->mask;
     }
-    l->hashes[i] = h;
-    l->ids[i] = id;
+    l->slots[i].tag = tag_of(h);
+    l->slots[i].id = id;
 }
 
+/* Rebuilds the slots from the keys (ids >= l->n are dropped). */
 static void rehash(engine_lex_t *l, size_t slots)
 {
-    uint64_t *old_h = l->hashes;
-    uint32_t *old_id = l->ids;
-    size_t old_slots = l->mask + 1;
+    free(l->slots);
     alloc_slots(l, slots);
-    for (size_t i = 0; i < old_slots; i++) {
-        if (old_h[i] != 0 && old_id[i] < l->n) {
-            place(l, old_h[i], old_id[i]);
-        }
+    for (uint32_t id = 0; id < l->n; id++) {
+        place(l, engine_hash(l->pool + l->koff[id], l->klen[id]), id);
     }
-    free(old_h);
-    free(old_id);
 }
 
 uint32_t engine_lex_add(engine_lex_t *l, const char *s, size_t n, uint64_t h, bool *added)

@@ -1,7 +1,7 @@
 /* engine_lex.h: an interning table of short strings (words, stems, phrases).
  *
- * Open addressing over 64-bit FNV-1a hashes, keys kept in one pool and compared
- * exactly.  Ids are dense (0, 1, 2 ... in insertion order) so callers keep their
+ * Open addressing over 64-bit FNV-1a hashes (the low bits pick the slot, the high
+ * half is kept in it as a tag), keys kept in one pool and compared exactly.  Ids are dense (0, 1, 2 ... in insertion order) so callers keep their
  * payloads in parallel arrays.  The loaders fill the static part once; during
  * analysis the engine may add entries (a stem cache) and later truncate back to
  * the static part to bound memory.  Not thread-safe, like the engine.
@@ -16,8 +16,12 @@
 #define ENGINE_LEX_NONE UINT32_MAX
 
 typedef struct {
-    uint64_t *hashes; /* per slot; 0 = empty */
-    uint32_t *ids;    /* per slot */
+    uint32_t tag; /* high half of the hash, never 0; 0 = empty slot */
+    uint32_t id;
+} engine_lex_slot_t;
+
+typedef struct {
+    engine_lex_slot_t *slots; /* tag and id side by side: one cache line per probe */
     size_t mask;      /* slots - 1 */
     uint32_t *koff;   /* per id: key offset in pool */
     uint32_t *klen;   /* per id: key length */

@@ -63,7 +63,9 @@ typedef struct {
 static engine_tok_t *push(scan_t *sc, size_t start, size_t end, uint16_t flags)
 {
     engine_result_t *r = sc->r;
-    engine_grow((void **)&r->toks, &r->cap_toks, r->n_toks + 1, sizeof *r->toks);
+    if (r->n_toks == r->cap_toks) {
+        engine_grow((void **)&r->toks, &r->cap_toks, r->n_toks + 1, sizeof *r->toks);
+    }
     engine_tok_t *t = &r->toks[r->n_toks++];
     t->start = (uint32_t)start;
     t->end = (uint32_t)end;
@@ -93,34 +95,44 @@ static bool is_alnum(engine_cc_t c)
     return c == ENGINE_CC_LETTER || c == ENGINE_CC_DIGIT || c == ENGINE_CC_MARK;
 }
 
-/* Length of the run of letters/digits/marks at i; notes what it holds. */
-static size_t run(const scan_t *sc, size_t i, int *letters, int *digits, int *uppers)
+/* Length of the run of letters/digits/marks at i; adds what it holds to the
+ * counters.  Counts in locals (the text is char data, which may alias anything
+ * written through a pointer) and relies on the NUL after the text. */
+static size_t run(const scan_t *sc, size_t i, int *letters_out, int *digits_out, int *uppers_out)
 {
+    const unsigned char *s = (const unsigned char *)sc->s;
     size_t j = i;
+    int letters = 0, digits = 0, uppers = 0;
     for (;;) {
-        unsigned char b = j < sc->len ? (unsigned char)sc->s[j] : 0;
-        if (b != 0 && b < 0x80) { /* ASCII fast path */
-            engine_cc_t c = (engine_cc_t)engine_ascii_cc[b];
-            if (c != ENGINE_CC_LETTER && c != ENGINE_CC_DIGIT) {
-                return j - i;
+        unsigned char b = s[j];
+        if (b < 0x80) { /* ASCII fast path; the NUL at len is a separator */
+            uint8_t c = engine_ascii_cc[b];
+            if (c == ENGINE_CC_LETTER) {
+                letters++;
+                uppers += (unsigned)(b - 'A') < 26u;
+            } else if (c == ENGINE_CC_DIGIT) {
+                digits++;
+            } else {
+                break;
             }
-            *letters += c == ENGINE_CC_LETTER;
-            *digits += c == ENGINE_CC_DIGIT;
-            *uppers += b >= 'A' && b <= 'Z';
             j++;
             continue;
         }
         uint32_t cp;
-        size_t n;
-        engine_cc_t c = cc_at(sc, j, &cp, &n);
+        size_t n = engine_decode(sc->s + j, sc->len - j, &cp);
+        engine_cc_t c = engine_cc(cp);
         if (!is_alnum(c)) {
-            return j - i;
+            break;
         }
-        *letters += c == ENGINE_CC_LETTER;
-        *digits += c == ENGINE_CC_DIGIT;
-        *uppers += c == ENGINE_CC_LETTER && engine_cp_upper(cp);
+        letters += c == ENGINE_CC_LETTER;
+        digits += c == ENGINE_CC_DIGIT;
+        uppers += c == ENGINE_CC_LETTER && engine_cp_upper(cp);
         j += n;
     }
+    *letters_out += letters;
+    *digits_out += digits;
+    *uppers_out += uppers;
+    return j - i;
 }
 
 /* Whether the joiner cp at j (n bytes) continues the word whose last run is
@@ -277,9 +289,35 @@ static size_t scan_punct(scan_t *sc, size_t i, uint32_t cp, size_t n)
     return j;
 }
 
+/* Flags the tokens that hold a byte >= 0x80, skipping ASCII eight bytes at a time. */
+static void mark_nonascii(engine_result_t *r)
+{
+    const unsigned char *p = (const unsigned char *)r->text;
+    size_t k = 0;
+    for (size_t i = 0; i < r->len && k < r->n_toks;) {
+        uint64_t w;
+        if (i + 8 <= r->len && (memcpy(&w, p + i, 8), (w & 0x8080808080808080ull) == 0)) {
+            i += 8;
+            continue;
+        }
+        if (p[i] >= 0x80) {
+            while (k < r->n_toks && r->toks[k].end <= i) {
+                k++;
+            }
+            if (k < r->n_toks && r->toks[k].start <= i) {
+                r->toks[k].flags |= ENGINE_TOK_NONASCII;
+            }
+        }
+        i++;
+    }
+}
+
 void engine_tokenize(engine_result_t *r)
 {
     scan_t sc = {r->text, r->len, r, true};
+    if (r->cap_toks == 0) { /* news averages ~5.5 bytes a token: one growth at most */
+        engine_grow((void **)&r->toks, &r->cap_toks, r->len / 5 + 16, sizeof *r->toks);
+    }
     size_t i = 0;
     while (i < sc.len) {
         uint32_t cp;
@@ -304,13 +342,5 @@ void engine_tokenize(engine_result_t *r)
             i = j;
         }
     }
-    for (size_t k = 0; k < r->n_toks; k++) {
-        engine_tok_t *t = &r->toks[k];
-        for (uint32_t b = t->start; b < t->end; b++) {
-            if ((unsigned char)r->text[b] >= 0x80) {
-                t->flags |= ENGINE_TOK_NONASCII;
-                break;
-            }
-        }
-    }
+    mark_nonascii(r);
 }

@@ -29,6 +29,32 @@ static void reset_cache(engine_data_t *d)
     engine_lex_truncate(&d->stems, d->stems_static);
 }
 
+/* Folds s[0..n) into buf and hashes it (engine_hash of the folded bytes) in one
+ * pass for ASCII; other text goes through engine_fold().  Returns the length, 0
+ * when it does not fit. */
+static size_t fold_hash(const char *s, size_t n, char *buf, size_t cap, uint64_t *h)
+{
+    uint64_t x = 0xcbf29ce484222325ull;
+    if (n >= cap) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            size_t m = engine_fold(s, n, buf, cap);
+            *h = engine_hash(buf, m);
+            return m;
+        }
+        c = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        buf[i] = (char)c;
+        x = (x ^ c) * 0x100000001b3ull;
+    }
+    buf[n] = '\0';
+    x ^= x >> 29; /* as engine_hash() */
+    *h = x ? x : 1;
+    return n;
+}
+
 void engine_words_lookup(engine_t *e, engine_result_t *r)
 {
     engine_data_t *d = e->data;
@@ -44,12 +70,11 @@ void engine_words_lookup(engine_t *e, engine_result_t *r)
         if (!(t->flags & (ENGINE_TOK_WORD | ENGINE_TOK_NUMBER))) {
             continue;
         }
-        size_t n = engine_fold(r->text + t->start, t->end - t->start, buf, sizeof buf);
+        size_t n = fold_hash(r->text + t->start, t->end - t->start, buf, sizeof buf, &w->hash);
         if (n == 0) {
             w->hash = engine_hash(r->text + t->start, t->end - t->start);
             continue;
         }
-        w->hash = engine_hash(buf, n);
         w->vocab = engine_lex_find(&d->vocab, buf, n, w->hash);
         if (w->vocab == ENGINE_LEX_NONE && (t->flags & ENGINE_TOK_WORD)) {
             w->vocab = engine_vocab_add(d, buf, n);
