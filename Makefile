@@ -176,7 +176,13 @@ fuzz: fuzz-build
 	@set -e; for f in $(FUZZ_BINS); do \
 	  n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
 	  echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus-$$n tests/fuzz/seeds/$$n 2>&1 | tail -n 12; \
+	  mkdir -p tests/fuzz/seeds/$$n; \
+	  if $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=build/fuzz/ \
+	       build/fuzz/corpus-$$n tests/fuzz/seeds/$$n > build/fuzz/$$n.log 2>&1; then \
+	    tail -n 6 build/fuzz/$$n.log; \
+	  else \
+	    tail -n 60 build/fuzz/$$n.log; echo "fuzz: $$n FAILED (artifact in build/fuzz/)"; exit 1; \
+	  fi; \
 	done
 
 check-layering: all
