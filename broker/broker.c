@@ -31,21 +31,31 @@ static int check_config(const broker_config_t *c, char *errstr, size_t errlen)
         const char *name;
         int64_t v, lo, hi;
     } r[] = {
-        {"max-doc-bytes", c->max_doc_bytes, 1, 256LL << 20},   {"max-queue", c->max_queue, 1, INT64_MAX},
-        {"max-queue-bytes", c->max_queue_bytes, 1, INT64_MAX}, {"max-attempts", c->max_attempts, 1, 1000},
-        {"dedup-days", c->dedup_days, 0, 36500},               {"heartbeat-ms", c->heartbeat_ms, 10, 3600000},
-        {"liveness", c->liveness, 1, 100},                     {"request-timeout-ms", c->request_timeout_ms, 1, INT64_MAX / 4},
-        {"max-requests", c->max_requests, 1, INT64_MAX},       {"max-request-bytes", c->max_request_bytes, 1, INT64_MAX},
-        {"retry-base-ms", c->retry_base_ms, 0, 86400000},      {"retry-max-ms", c->retry_max_ms, 0, 86400000},
-        {"lease-ms", c->lease_ms, 0, INT64_MAX / 4},           {"busy-retry-ms", c->busy_retry_ms, 0, 3600000},
-        {"batch", c->batch, 1, 100000},                        {"journal-max-bytes", c->journal_max_bytes, 1 << 20, INT64_MAX},
-        {"drain-timeout-ms", c->drain_timeout_ms, 0, 86400000}, {"flush-ms", c->flush_ms, 1, 60000},
-        {"zmtp-heartbeat-ms", c->zmtp_heartbeat_ms, 0, 3600000}, {"dedup-sweep-ms", c->sweep_ms, 10, 86400000},
+        {"max-doc-bytes", c->max_doc_bytes, 1, 256LL << 20},
+        {"max-queue", c->max_queue, 1, INT64_MAX},
+        {"max-queue-bytes", c->max_queue_bytes, 1, INT64_MAX},
+        {"max-attempts", c->max_attempts, 1, 1000},
+        {"dedup-days", c->dedup_days, 0, 36500},
+        {"heartbeat-ms", c->heartbeat_ms, 10, 3600000},
+        {"liveness", c->liveness, 1, 100},
+        {"request-timeout-ms", c->request_timeout_ms, 1, INT64_MAX / 4},
+        {"max-requests", c->max_requests, 1, INT64_MAX},
+        {"max-request-bytes", c->max_request_bytes, 1, INT64_MAX},
+        {"retry-base-ms", c->retry_base_ms, 0, 86400000},
+        {"retry-max-ms", c->retry_max_ms, 0, 86400000},
+        {"lease-ms", c->lease_ms, 0, INT64_MAX / 4},
+        {"busy-retry-ms", c->busy_retry_ms, 0, 3600000},
+        {"batch", c->batch, 1, 100000},
+        {"journal-max-bytes", c->journal_max_bytes, 1 << 20, INT64_MAX},
+        {"drain-timeout-ms", c->drain_timeout_ms, 0, 86400000},
+        {"flush-ms", c->flush_ms, 1, 60000},
+        {"zmtp-heartbeat-ms", c->zmtp_heartbeat_ms, 0, 3600000},
+        {"dedup-sweep-ms", c->sweep_ms, 10, 86400000},
     };
     for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
         if (r[i].v < r[i].lo || r[i].v > r[i].hi) {
-            snprintf(errstr, errlen, "--%s must be between %lld and %lld, got %lld", r[i].name, (long long)r[i].lo,
-                     (long long)r[i].hi, (long long)r[i].v);
+            snprintf(errstr, errlen, "--%s must be between %lld and %lld, got %lld", r[i].name,
+                     (long long)r[i].lo, (long long)r[i].hi, (long long)r[i].v);
             return DS_ECONFIG;
         }
     }
@@ -123,7 +133,8 @@ static void init_state(broker_t *b)
     broker_queue_init(&b->queue, (uint64_t)b->cfg.max_queue, (uint64_t)b->cfg.max_queue_bytes);
     /* tokens start from the clock so a new process never reuses an old one's */
     broker_leases_init(&b->leases, b->cfg.lease_ms, (uint64_t)ds_wall_ms() << 16);
-    b->retry = (broker_retry_policy_t){(uint32_t)b->cfg.max_attempts, b->cfg.retry_base_ms, b->cfg.retry_max_ms};
+    b->retry =
+        (broker_retry_policy_t){(uint32_t)b->cfg.max_attempts, b->cfg.retry_base_ms, b->cfg.retry_max_ms};
     broker_ids_init(&b->ids);
     broker_outbox_init(&b->out);
     ds_buf_init(&b->scratch);
@@ -147,7 +158,8 @@ int broker_new(broker_t **out, const broker_config_t *cfg, char *errstr, size_t 
         goto fail;
     }
     if ((rc = broker_docs_replay(b)) != 0) {
-        snprintf(errstr, errlen, "journal %s: replay failed: %s", cfg->journal, broker_journal_strerror(b->journal));
+        snprintf(errstr, errlen, "journal %s: replay failed: %s", cfg->journal,
+                 broker_journal_strerror(b->journal));
         goto fail;
     }
     b->durable_seq = b->next_seq;
@@ -161,7 +173,10 @@ fail:
     return rc;
 }
 
-const char *broker_endpoint(const broker_t *b) { return b->endpoint; }
+const char *broker_endpoint(const broker_t *b)
+{
+    return b->endpoint;
+}
 
 static void drop_jobs(broker_t *b)
 {

@@ -16,12 +16,12 @@
 #include <stdint.h>
 
 typedef struct {
-    const char *bind;           /* e.g. tcp://127.0.0.1:5555 or tcp://127.0.0.1:* */
-    const char *journal;        /* LMDB directory; "" keeps documents in memory only */
-    const char *endpoint_file;  /* "" or a path that receives the bound endpoint */
-    int64_t max_doc_bytes;      /* limit of `text` */
-    int64_t max_queue;          /* unfinished documents */
-    int64_t max_queue_bytes;    /* their journal bytes */
+    const char *bind;          /* e.g. tcp://127.0.0.1:5555 or tcp://127.0.0.1:* */
+    const char *journal;       /* LMDB directory; "" keeps documents in memory only */
+    const char *endpoint_file; /* "" or a path that receives the bound endpoint */
+    int64_t max_doc_bytes;     /* limit of `text` */
+    int64_t max_queue;         /* unfinished documents */
+    int64_t max_queue_bytes;   /* their journal bytes */
     int64_t max_attempts;
     int64_t dedup_days;
     int64_t heartbeat_ms;
@@ -31,14 +31,14 @@ typedef struct {
     int64_t max_request_bytes;
     int64_t retry_base_ms;
     int64_t retry_max_ms;
-    int64_t lease_ms;           /* 0: no limit on one attempt */
-    int64_t busy_retry_ms;      /* retry_after_ms hint in busy replies */
-    int64_t batch;              /* messages taken from the socket per journal commit */
-    int64_t journal_max_bytes;  /* LMDB map size */
+    int64_t lease_ms;          /* 0: no limit on one attempt */
+    int64_t busy_retry_ms;     /* retry_after_ms hint in busy replies */
+    int64_t batch;             /* messages taken from the socket per journal commit */
+    int64_t journal_max_bytes; /* LMDB map size */
     int64_t drain_timeout_ms;
-    int64_t flush_ms;           /* longest a commit without an ack may wait */
-    int64_t zmtp_heartbeat_ms;  /* ZMQ_HEARTBEAT_IVL, 0 off */
-    int64_t sweep_ms;           /* how often expired deduplication entries are removed */
+    int64_t flush_ms;          /* longest a commit without an ack may wait */
+    int64_t zmtp_heartbeat_ms; /* ZMQ_HEARTBEAT_IVL, 0 off */
+    int64_t sweep_ms;          /* how often expired deduplication entries are removed */
 } broker_config_t;
 
 typedef struct {

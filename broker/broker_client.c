@@ -17,8 +17,10 @@ static const struct {
     const char *name;
     service_fn fn;
 } services[] = {
-    {DS_SVC_SUBMIT, broker_submit_handle}, {DS_SVC_STATUS, broker_status_handle},
-    {DS_SVC_STATS, broker_stats_handle},   {DS_SVC_DLQ, broker_dlq_handle},
+    {DS_SVC_SUBMIT, broker_submit_handle},
+    {DS_SVC_STATUS, broker_status_handle},
+    {DS_SVC_STATS, broker_stats_handle},
+    {DS_SVC_DLQ, broker_dlq_handle},
     {DS_SVC_MMI, mmi_service},
 };
 
@@ -69,8 +71,8 @@ static void route_external(broker_t *b, const broker_creq_t *req)
         b->st.busy++;
         return;
     }
-    broker_request_t *r = broker_request_new(req->client, req->clen, req->body_msg, s,
-                                             b->now_ms + b->cfg.request_timeout_ms);
+    broker_request_t *r =
+        broker_request_new(req->client, req->clen, req->body_msg, s, b->now_ms + b->cfg.request_timeout_ms);
     broker_requests_enqueue(&b->reqs, &s->pending, r);
     b->st.requests++;
 }
@@ -89,7 +91,8 @@ void broker_client_message(broker_t *b, broker_frames_t *m)
     if (m->total != 5) {
         b->st.malformed++;
         char msg[128];
-        snprintf(msg, sizeof msg, "a request is 4 frames (\"\", \"MDPC01\", service, body), got %d", m->total - 1);
+        snprintf(msg, sizeof msg, "a request is 4 frames (\"\", \"MDPC01\", service, body), got %d",
+                 m->total - 1);
         broker_reply_error(b, &req, "rejected", (ds_str_t){0}, DS_EFRAME, msg);
         return;
     }

@@ -41,7 +41,7 @@ struct broker {
     char endpoint[256];
     broker_pool_t pool;
     broker_requests_t reqs;
-    broker_hash_t docs;   /* id -> broker_doc_t, every unfinished document */
+    broker_hash_t docs; /* id -> broker_doc_t, every unfinished document */
     broker_queue_t queue;
     broker_leases_t leases;
     broker_retry_policy_t retry;
@@ -49,18 +49,18 @@ struct broker {
     broker_journal_t *journal;
     broker_outbox_t out;
     broker_stats_t st;
-    ds_buf_t scratch;      /* reply bodies, dispatch bodies: reset before each use */
-    uint64_t next_seq;     /* acceptance order of documents */
-    uint64_t durable_seq;  /* documents with a smaller seq are committed */
-    uint64_t dlq_count;    /* dead documents in the journal */
-    uint64_t rng;          /* xorshift64 state: jitter */
-    int64_t now_ms;        /* monotonic, sampled once per loop turn */
+    ds_buf_t scratch;     /* reply bodies, dispatch bodies: reset before each use */
+    uint64_t next_seq;    /* acceptance order of documents */
+    uint64_t durable_seq; /* documents with a smaller seq are committed */
+    uint64_t dlq_count;   /* dead documents in the journal */
+    uint64_t rng;         /* xorshift64 state: jitter */
+    int64_t now_ms;       /* monotonic, sampled once per loop turn */
     int64_t started_ms;
     int64_t next_heartbeat_ms;
     int64_t next_sweep_ms;
     int64_t txn_started_ms; /* when the open journal transaction took its first write */
-    int fatal;             /* a journal error: stop, send nothing more */
-    bool need_sync;        /* a staged reply needs the batch durable before it is sent */
+    int fatal;              /* a journal error: stop, send nothing more */
+    bool need_sync;         /* a staged reply needs the batch durable before it is sent */
     bool draining;
     int64_t drain_deadline_ms;
 };

@@ -29,8 +29,12 @@ int broker_send_command(broker_t *b, const broker_worker_t *w, int command)
 static int send_request(broker_t *b, const broker_worker_t *w, const void *addr, size_t alen, zmq_msg_t *body)
 {
     uint8_t cmd = MDPW_REQUEST;
-    broker_part_t parts[] = {{w->identity, w->idlen}, {"", 0}, {MDPW_WORKER, strlen(MDPW_WORKER)},
-                             {&cmd, 1},           {addr, alen}, {"", 0}};
+    broker_part_t parts[] = {{w->identity, w->idlen},
+                             {"", 0},
+                             {MDPW_WORKER, strlen(MDPW_WORKER)},
+                             {&cmd, 1},
+                             {addr, alen},
+                             {"", 0}};
     return broker_send(b->router, parts, 6, body);
 }
 

@@ -52,8 +52,8 @@ static void op_list(broker_t *b, const broker_creq_t *req, const ds_body_t *body
     char err[128];
     ds_str_t after = {0};
     int64_t limit = LIST_DEFAULT;
-    if (ds_body_str(body, "after", &after, err, sizeof err) < 0 || ds_body_int(body, "limit", &limit, err, sizeof err) < 0 ||
-        limit < 1 || limit > LIST_MAX) {
+    if (ds_body_str(body, "after", &after, err, sizeof err) < 0 ||
+        ds_body_int(body, "limit", &limit, err, sizeof err) < 0 || limit < 1 || limit > LIST_MAX) {
         snprintf(err, sizeof err, "'after' must be a string and 'limit' an integer from 1 to %d", LIST_MAX);
         broker_reply_error(b, req, "rejected", (ds_str_t){0}, DS_EFIELD, err);
         return;
@@ -67,7 +67,8 @@ static void op_list(broker_t *b, const broker_creq_t *req, const ds_body_t *body
     static const uint8_t arr16[3] = {0xdc, 0, 0};
     ds_buf_append(r.pk.out, arr16, 3);
     list_t l = {&r, 0, (size_t)limit, false};
-    int rc = broker_journal_each(b->journal, BROKER_TBL_DEAD, after.ptr, after.len, (size_t)limit + 1, list_one, &l);
+    int rc = broker_journal_each(b->journal, BROKER_TBL_DEAD, after.ptr, after.len, (size_t)limit + 1,
+                                 list_one, &l);
     if (rc < 0) {
         broker_fatal(b, rc);
     }
@@ -187,7 +188,8 @@ void broker_dlq_handle(broker_t *b, const broker_creq_t *req)
     ds_body_t body;
     ds_str_t op = {0}, id = {0};
     int rc = ds_body_parse(&body, req->body, req->blen, err, sizeof err);
-    if (rc == 0 && (ds_body_str(&body, "op", &op, err, sizeof err) < 0 || ds_body_str(&body, "id", &id, err, sizeof err) < 0)) {
+    if (rc == 0 && (ds_body_str(&body, "op", &op, err, sizeof err) < 0 ||
+                    ds_body_str(&body, "id", &id, err, sizeof err) < 0)) {
         rc = DS_EFIELD;
     }
     if (rc == 0 && id.ptr && !ds_id_valid(id.ptr, id.len)) {

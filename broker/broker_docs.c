@@ -112,11 +112,13 @@ static void fail(broker_t *b, broker_doc_t *d, bool retryable, ds_str_t code, ds
     patch.code = code;
     patch.error = error;
     int64_t due = 0;
-    if (broker_retry_decide(&b->retry, d->attempts, retryable, b->now_ms, broker_rand(b), &due) == BROKER_DEAD) {
+    if (broker_retry_decide(&b->retry, d->attempts, retryable, b->now_ms, broker_rand(b), &due) ==
+        BROKER_DEAD) {
         make_dead(b, d, &patch);
         return;
     }
-    journal_rc(b, broker_journal_update(b->journal, BROKER_TBL_DOCS, BROKER_TBL_DOCS, d->id, d->idlen, &patch));
+    journal_rc(b,
+               broker_journal_update(b->journal, BROKER_TBL_DOCS, BROKER_TBL_DOCS, d->id, d->idlen, &patch));
     d->state = BROKER_ST_FAILED;
     b->st.retried++;
     broker_queue_defer(&b->queue, &d->q, due);
@@ -225,7 +227,8 @@ typedef struct {
     size_t n, cap;
 } replay_t;
 
-static broker_doc_t *replay_entry(replay_t *r, const char *id, size_t idlen, const broker_rec_t *rec, size_t maplen)
+static broker_doc_t *replay_entry(replay_t *r, const char *id, size_t idlen, const broker_rec_t *rec,
+                                  size_t maplen)
 {
     if (idlen == 0 || idlen > DS_MAX_ID_BYTES || broker_docs_find(r->b, id, idlen)) {
         ds_log(DS_LOG_WARNING, "msg=\"skipping journal entry with a bad or repeated id\" id=%.*s",

@@ -5,7 +5,10 @@
 
 static const char b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-void broker_ids_init(broker_ids_t *g) { memset(g, 0, sizeof *g); }
+void broker_ids_init(broker_ids_t *g)
+{
+    memset(g, 0, sizeof *g);
+}
 
 static void increment(uint8_t r[BROKER_ID_RAND_BYTES])
 {

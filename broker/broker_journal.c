@@ -27,12 +27,21 @@ struct broker_journal {
     char err[256];
 };
 
-static int default_sync(void *env, int force) { return mdb_env_sync(env, force); }
+static int default_sync(void *env, int force)
+{
+    return mdb_env_sync(env, force);
+}
 static broker_journal_sync_fn sync_fn = default_sync;
 
-void broker_journal_set_sync_fn(broker_journal_sync_fn fn) { sync_fn = fn ? fn : default_sync; }
+void broker_journal_set_sync_fn(broker_journal_sync_fn fn)
+{
+    sync_fn = fn ? fn : default_sync;
+}
 
-const char *broker_journal_strerror(const broker_journal_t *j) { return j->err; }
+const char *broker_journal_strerror(const broker_journal_t *j)
+{
+    return j->err;
+}
 
 static int fail(broker_journal_t *j, const char *what, int rc)
 {
@@ -68,16 +77,23 @@ static void put_u64(uint8_t *p, uint64_t v)
         p[i] = (uint8_t)(v >> (8 * i));
     }
 }
-static uint16_t get_u16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint16_t get_u16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
 static uint32_t get_u32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
-static uint64_t get_u64(const uint8_t *p) { return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32; }
+static uint64_t get_u64(const uint8_t *p)
+{
+    return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
+}
 
 static size_t rec_size(const broker_rec_t *r, size_t maplen)
 {
-    return REC_HEADER + (r->code.len > 255 ? 255 : r->code.len) + (r->error.len > 65535 ? 65535 : r->error.len) + maplen;
+    return REC_HEADER + (r->code.len > 255 ? 255 : r->code.len) +
+           (r->error.len > 65535 ? 65535 : r->error.len) + maplen;
 }
 
 static void rec_encode(uint8_t *p, const broker_rec_t *r, const uint8_t *map, size_t maplen)
@@ -171,7 +187,8 @@ static int open_tables(broker_journal_t *j)
     return broker_journal_commit(j);
 }
 
-int broker_journal_open(broker_journal_t **out, const char *dir, int64_t map_bytes, char *errstr, size_t errlen)
+int broker_journal_open(broker_journal_t **out, const char *dir, int64_t map_bytes, char *errstr,
+                        size_t errlen)
 {
     *out = NULL;
     broker_journal_t *j = ds_xcalloc(1, sizeof *j);
@@ -248,13 +265,19 @@ int broker_journal_commit(broker_journal_t *j)
     return m ? fail(j, "sync", m) : 0;
 }
 
-bool broker_journal_dirty(const broker_journal_t *j) { return j->ops > 0; }
-uint64_t broker_journal_pending_ops(const broker_journal_t *j) { return j->ops; }
+bool broker_journal_dirty(const broker_journal_t *j)
+{
+    return j->ops > 0;
+}
+uint64_t broker_journal_pending_ops(const broker_journal_t *j)
+{
+    return j->ops;
+}
 
 /* ---- documents ----------------------------------------------------------------- */
 
-int broker_journal_put(broker_journal_t *j, broker_table_t t, const char *id, size_t idlen, const broker_rec_t *rec,
-                       const uint8_t *map, size_t maplen)
+int broker_journal_put(broker_journal_t *j, broker_table_t t, const char *id, size_t idlen,
+                       const broker_rec_t *rec, const uint8_t *map, size_t maplen)
 {
     int rc = txn(j);
     if (rc) {
@@ -307,8 +330,8 @@ int broker_journal_del(broker_journal_t *j, broker_table_t t, const char *id, si
     return 0;
 }
 
-int broker_journal_update(broker_journal_t *j, broker_table_t t, broker_table_t to, const char *id, size_t idlen,
-                          const broker_rec_t *patch)
+int broker_journal_update(broker_journal_t *j, broker_table_t t, broker_table_t to, const char *id,
+                          size_t idlen, const broker_rec_t *patch)
 {
     broker_rec_t r;
     const uint8_t *map;
@@ -462,8 +485,8 @@ int broker_journal_expire_done(broker_journal_t *j, int64_t cutoff_ms, size_t ma
 
 /* ---- iteration and sizes ---------------------------------------------------------- */
 
-int broker_journal_each(broker_journal_t *j, broker_table_t t, const char *after, size_t afterlen, size_t limit,
-                        broker_journal_each_fn fn, void *arg)
+int broker_journal_each(broker_journal_t *j, broker_table_t t, const char *after, size_t afterlen,
+                        size_t limit, broker_journal_each_fn fn, void *arg)
 {
     int rc = txn(j);
     if (rc) {
@@ -484,7 +507,8 @@ int broker_journal_each(broker_journal_t *j, broker_table_t t, const char *after
         broker_rec_t rec;
         size_t maplen;
         if (!rec_decode(v.mv_data, v.mv_size, &rec, NULL, &maplen)) {
-            snprintf(j->err, sizeof j->err, "record '%.*s' is corrupt", (int)k.mv_size, (const char *)k.mv_data);
+            snprintf(j->err, sizeof j->err, "record '%.*s' is corrupt", (int)k.mv_size,
+                     (const char *)k.mv_data);
             mdb_cursor_close(c);
             return DS_EJOURNAL;
         }

@@ -41,10 +41,10 @@ enum { BROKER_REC_QUEUED = 1, BROKER_REC_DEAD = 2 };
 #define BROKER_REC_NOTIFIED 0x01 /* dead: the final dead-flagged request was recorded */
 
 typedef struct {
-    uint8_t state;  /* BROKER_REC_* */
+    uint8_t state; /* BROKER_REC_* */
     uint8_t flags;
     uint32_t attempts;
-    uint64_t seq;   /* acceptance order */
+    uint64_t seq; /* acceptance order */
     int64_t accepted_ms;
     int64_t updated_ms;
     uint8_t digest[BROKER_DIGEST_BYTES];
@@ -54,7 +54,7 @@ typedef struct {
 } broker_rec_t;
 
 typedef struct {
-    uint8_t state;  /* BROKER_REC_* of the finished document (done is 0) */
+    uint8_t state; /* BROKER_REC_* of the finished document (done is 0) */
     uint32_t attempts;
     int64_t accepted_ms;
     int64_t finished_ms;
@@ -69,8 +69,8 @@ int broker_journal_open(broker_journal_t **out, const char *dir, int64_t map_byt
 /* Aborts an uncommitted transaction and closes. */
 void broker_journal_close(broker_journal_t **self_p);
 
-int broker_journal_put(broker_journal_t *j, broker_table_t t, const char *id, size_t idlen, const broker_rec_t *rec,
-                       const uint8_t *map, size_t maplen) DS_WUR;
+int broker_journal_put(broker_journal_t *j, broker_table_t t, const char *id, size_t idlen,
+                       const broker_rec_t *rec, const uint8_t *map, size_t maplen) DS_WUR;
 /* Returns 1 found, 0 absent, DS_EJOURNAL.  rec's strings and *map point into the
  * journal and stay valid until the next write. map/maplen may be NULL. */
 int broker_journal_get(broker_journal_t *j, broker_table_t t, const char *id, size_t idlen, broker_rec_t *rec,
@@ -87,8 +87,8 @@ int broker_journal_expire_done(broker_journal_t *j, int64_t cutoff_ms, size_t ma
  * start), until fn returns non-zero or limit records were seen (0: no limit). */
 typedef int (*broker_journal_each_fn)(void *arg, const char *id, size_t idlen, const broker_rec_t *rec,
                                       size_t maplen);
-int broker_journal_each(broker_journal_t *j, broker_table_t t, const char *after, size_t afterlen, size_t limit,
-                        broker_journal_each_fn fn, void *arg) DS_WUR;
+int broker_journal_each(broker_journal_t *j, broker_table_t t, const char *after, size_t afterlen,
+                        size_t limit, broker_journal_each_fn fn, void *arg) DS_WUR;
 
 /* Commits the open transaction and syncs.  0, or DS_EJOURNAL (fail-stop). */
 int broker_journal_commit(broker_journal_t *j) DS_WUR;
@@ -98,9 +98,9 @@ bool broker_journal_dirty(const broker_journal_t *j);
 uint64_t broker_journal_pending_ops(const broker_journal_t *j);
 
 typedef struct {
-    uint64_t file_bytes;  /* size of data.mdb on disk */
-    uint64_t used_bytes;  /* high-water mark of pages in use */
-    uint64_t live_bytes;  /* pages holding data of the tables */
+    uint64_t file_bytes; /* size of data.mdb on disk */
+    uint64_t used_bytes; /* high-water mark of pages in use */
+    uint64_t live_bytes; /* pages holding data of the tables */
     uint64_t map_bytes;
     uint64_t docs, dead, done;
 } broker_journal_stats_t;
@@ -114,8 +114,8 @@ const char *broker_journal_strerror(const broker_journal_t *j);
 /* Rewrites record id of t with the state, flags, attempts, updated_ms, code and error
  * of patch, keeping its seq, accepted_ms, digest, text_bytes and map; to != t moves
  * the record to the other table.  Returns 1 done, 0 absent, DS_EJOURNAL. */
-int broker_journal_update(broker_journal_t *j, broker_table_t t, broker_table_t to, const char *id, size_t idlen,
-                          const broker_rec_t *patch) DS_WUR;
+int broker_journal_update(broker_journal_t *j, broker_table_t t, broker_table_t to, const char *id,
+                          size_t idlen, const broker_rec_t *patch) DS_WUR;
 
 /* Test seam: replaces mdb_env_sync (NULL restores it). */
 void broker_journal_set_sync_fn(broker_journal_sync_fn fn);

@@ -32,7 +32,10 @@ uint64_t broker_lease_grant(broker_leases_t *t, broker_lease_t *l, const void *h
     return l->token;
 }
 
-bool broker_lease_held(const broker_lease_t *l) { return l->token != 0; }
+bool broker_lease_held(const broker_lease_t *l)
+{
+    return l->token != 0;
+}
 
 bool broker_lease_current(const broker_lease_t *l, uint64_t token, const void *holder)
 {

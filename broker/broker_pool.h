@@ -30,33 +30,33 @@ enum { BROKER_JOB_NONE = 0, BROKER_JOB_DOC = 1, BROKER_JOB_REQ = 2 };
 typedef struct broker_service broker_service_t;
 
 typedef struct broker_worker {
-    broker_hnode_t node;                  /* key: identity */
-    struct broker_worker *iprev, *inext;  /* the service's idle list */
-    struct broker_worker *sprev, *snext;  /* the pool's seen list */
+    broker_hnode_t node;                 /* key: identity */
+    struct broker_worker *iprev, *inext; /* the service's idle list */
+    struct broker_worker *sprev, *snext; /* the pool's seen list */
     broker_service_t *service;
     int64_t expiry_ms;
-    int job_kind;                         /* BROKER_JOB_* */
-    void *job;                            /* broker_doc_t * or broker_request_t * */
+    int job_kind; /* BROKER_JOB_* */
+    void *job;    /* broker_doc_t * or broker_request_t * */
     uint8_t idlen;
     uint8_t identity[255];
 } broker_worker_t;
 
 struct broker_service {
-    broker_service_t *next;    /* all services */
-    broker_worker_t idle;      /* sentinel of the idle list */
+    broker_service_t *next; /* all services */
+    broker_worker_t idle;   /* sentinel of the idle list */
     size_t nworkers, nidle;
-    broker_reqlist_t pending;  /* synchronous requests waiting for a worker */
+    broker_reqlist_t pending; /* synchronous requests waiting for a worker */
     size_t namelen;
-    char name[256];            /* NUL-terminated */
+    char name[256]; /* NUL-terminated */
 };
 
 typedef struct {
     broker_hash_t workers;
-    broker_worker_t seen;      /* sentinel of the seen list */
+    broker_worker_t seen; /* sentinel of the seen list */
     broker_service_t *services;
     size_t nservices;
     size_t nworkers;
-    int64_t expiry_ms;         /* liveness * heartbeat interval */
+    int64_t expiry_ms; /* liveness * heartbeat interval */
 } broker_pool_t;
 
 void broker_pool_init(broker_pool_t *p, int64_t expiry_ms, uint64_t seed);

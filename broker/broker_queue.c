@@ -179,4 +179,7 @@ size_t broker_queue_promote(broker_queue_t *q, int64_t now_ms)
     return n;
 }
 
-int64_t broker_queue_next_due(const broker_queue_t *q) { return q->nheap ? q->heap[0]->due_ms : INT64_MAX; }
+int64_t broker_queue_next_due(const broker_queue_t *q)
+{
+    return q->nheap ? q->heap[0]->due_ms : INT64_MAX;
+}

@@ -31,11 +31,11 @@ typedef struct broker_qitem {
 } broker_qitem_t;
 
 typedef struct {
-    broker_qitem_t ready;   /* sentinel of the READY list */
-    broker_qitem_t **heap;  /* DELAYED min-heap by due_ms */
+    broker_qitem_t ready;  /* sentinel of the READY list */
+    broker_qitem_t **heap; /* DELAYED min-heap by due_ms */
     size_t nheap, capheap;
     uint64_t nready;
-    uint64_t count, bytes;  /* admitted items and their bytes */
+    uint64_t count, bytes; /* admitted items and their bytes */
     uint64_t max_count, max_bytes;
 } broker_queue_t;
 

@@ -52,8 +52,8 @@ static void on_message(broker_t *b, broker_frames_t *m)
         broker_worker_message(b, m);
     } else {
         b->st.malformed++;
-        ds_log(DS_LOG_INFO, "msg=\"dropping message that is not MDP (need \\\"\\\", MDPC01|MDPW01)\" frames=%d",
-               m->total);
+        ds_log(DS_LOG_INFO,
+               "msg=\"dropping message that is not MDP (need \\\"\\\", MDPC01|MDPW01)\" frames=%d", m->total);
     }
 }
 
@@ -152,7 +152,10 @@ static void run_timers(broker_t *b)
     sweep_dedup(b);
 }
 
-static int64_t min64(int64_t a, int64_t c) { return a < c ? a : c; }
+static int64_t min64(int64_t a, int64_t c)
+{
+    return a < c ? a : c;
+}
 
 static int64_t next_wakeup(const broker_t *b)
 {

@@ -50,7 +50,8 @@ static int describe(broker_t *b, broker_reply_t *r, ds_str_t id)
         put_hex(r, d->digest);
         return d->state;
     }
-    if (rc == 0 && (rc = broker_journal_get(b->journal, BROKER_TBL_DEAD, id.ptr, id.len, &rec, NULL, NULL)) == 1) {
+    if (rc == 0 &&
+        (rc = broker_journal_get(b->journal, BROKER_TBL_DEAD, id.ptr, id.len, &rec, NULL, NULL)) == 1) {
         broker_reply_str(r, "status", "dead");
         broker_reply_int(r, "attempts", rec.attempts);
         put_record(r, &rec);

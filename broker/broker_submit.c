@@ -24,7 +24,8 @@
 /* Journal space kept free for the writes that finish documents. */
 #define JOURNAL_HEADROOM_PCT 90
 
-static void reply_state(broker_t *b, const broker_creq_t *req, const char *status, ds_str_t id, const char *state)
+static void reply_state(broker_t *b, const broker_creq_t *req, const char *status, ds_str_t id,
+                        const char *state)
 {
     broker_reply_t r;
     broker_reply_begin(b, req, &r);
@@ -60,7 +61,8 @@ static int known_state(broker_t *b, ds_str_t id, uint8_t digest[BROKER_DIGEST_BY
 }
 
 /* true when the request was answered as a duplicate or a conflict (or failed). */
-static bool deduplicate(broker_t *b, const broker_creq_t *req, ds_str_t id, const uint8_t digest[BROKER_DIGEST_BYTES])
+static bool deduplicate(broker_t *b, const broker_creq_t *req, ds_str_t id,
+                        const uint8_t digest[BROKER_DIGEST_BYTES])
 {
     uint8_t old[BROKER_DIGEST_BYTES];
     int st = known_state(b, id, old);
@@ -80,7 +82,8 @@ static bool deduplicate(broker_t *b, const broker_creq_t *req, ds_str_t id, cons
     }
     b->st.conflict++;
     b->st.rejected++;
-    broker_reply_error(b, req, "rejected", id, DS_ECONFLICT, "id already used for a document with different text");
+    broker_reply_error(b, req, "rejected", id, DS_ECONFLICT,
+                       "id already used for a document with different text");
     return true;
 }
 

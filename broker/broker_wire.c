@@ -72,7 +72,10 @@ int broker_send(void *sock, const broker_part_t *parts, int n, zmq_msg_t *last)
 
 /* ---- outbox ------------------------------------------------------------------ */
 
-void broker_outbox_init(broker_outbox_t *o) { memset(o, 0, sizeof *o); }
+void broker_outbox_init(broker_outbox_t *o)
+{
+    memset(o, 0, sizeof *o);
+}
 
 void broker_outbox_free(broker_outbox_t *o)
 {

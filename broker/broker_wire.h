@@ -34,8 +34,14 @@ typedef struct {
 int broker_frames_recv(void *sock, broker_frames_t *m);
 void broker_frames_close(broker_frames_t *m);
 
-static inline const uint8_t *broker_frame_data(broker_frames_t *m, int i) { return zmq_msg_data(&m->f[i]); }
-static inline size_t broker_frame_size(broker_frames_t *m, int i) { return zmq_msg_size(&m->f[i]); }
+static inline const uint8_t *broker_frame_data(broker_frames_t *m, int i)
+{
+    return zmq_msg_data(&m->f[i]);
+}
+static inline size_t broker_frame_size(broker_frames_t *m, int i)
+{
+    return zmq_msg_size(&m->f[i]);
+}
 bool broker_frame_is(broker_frames_t *m, int i, const char *s);
 
 typedef struct {
@@ -50,7 +56,7 @@ int broker_send(void *sock, const broker_part_t *parts, int n, zmq_msg_t *last);
 /* ---- the outbox of client replies ------------------------------------------ */
 
 typedef struct {
-    size_t off;     /* client identity, then service, then body, in the arena */
+    size_t off; /* client identity, then service, then body, in the arena */
     uint8_t clen;
     uint16_t svclen;
     size_t bodylen;

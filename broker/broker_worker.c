@@ -39,7 +39,8 @@ static void on_ready(broker_t *b, broker_worker_t *w, broker_frames_t *m)
         (void)broker_send(b->router, parts, 4, NULL);
         return;
     }
-    ds_log(DS_LOG_INFO, "msg=\"worker ready\" service=%s workers=%zu", nw->service->name, nw->service->nworkers);
+    ds_log(DS_LOG_INFO, "msg=\"worker ready\" service=%s workers=%zu", nw->service->name,
+           nw->service->nworkers);
 }
 
 /* The reply of a synchronous request goes back to its client as is. */
@@ -74,7 +75,8 @@ static void on_reply(broker_t *b, broker_worker_t *w, broker_frames_t *m)
         broker_doc_t *d = w->job;
         uint8_t addr[BROKER_LEASE_ADDR_LEN];
         broker_lease_addr(d->lease.token, addr);
-        if (broker_frame_size(m, 4) == sizeof addr && memcmp(broker_frame_data(m, 4), addr, sizeof addr) == 0 &&
+        if (broker_frame_size(m, 4) == sizeof addr &&
+            memcmp(broker_frame_data(m, 4), addr, sizeof addr) == 0 &&
             broker_lease_current(&d->lease, d->lease.token, w)) {
             w->job_kind = BROKER_JOB_NONE;
             w->job = NULL;

@@ -45,7 +45,10 @@ typedef struct {
     char endpoint[256];
 } bk_broker_t;
 
-static bool bk_file_exists(void *path) { return access(path, R_OK) == 0; }
+static bool bk_file_exists(void *path)
+{
+    return access(path, R_OK) == 0;
+}
 
 /* ---- processes that cannot outlive the test --------------------------------------
  * Check (CK_FORK) does not run a checked teardown after a failed assertion, so every
@@ -132,8 +135,9 @@ static BK_UNUSED void bk_broker_start(bk_broker_t *b, const char *const *extra)
     }
     unlink(b->epfile);
     char *bin = ds_test_bin("dossier-broker");
-    const char *argv[48] = {bin, "--bind", "tcp://127.0.0.1:*", "--journal", b->journal, "--endpoint-file", b->epfile,
-                            "--log-level", "debug"};
+    const char *argv[48] = {bin,         "--bind",      "tcp://127.0.0.1:*",
+                            "--journal", b->journal,    "--endpoint-file",
+                            b->epfile,   "--log-level", "debug"};
     int n = 9;
     for (int i = 0; extra && extra[i] && n < 46; i++) {
         argv[n++] = extra[i];
@@ -141,7 +145,8 @@ static BK_UNUSED void bk_broker_start(bk_broker_t *b, const char *const *extra)
     argv[n] = NULL;
     b->pid = bk_spawn((char *const *)argv, b->log);
     free(bin);
-    ck_assert_msg(ds_test_eventually(bk_file_exists, b->epfile, 10000), "broker wrote no endpoint file (see %s)", b->log);
+    ck_assert_msg(ds_test_eventually(bk_file_exists, b->epfile, 10000),
+                  "broker wrote no endpoint file (see %s)", b->log);
     size_t len = 0;
     char *ep = ds_test_read_file(b->epfile, &len);
     ck_assert_ptr_nonnull(ep);
@@ -275,7 +280,8 @@ static BK_UNUSED void bk_record(const char *path, const char *what, const char *
     }
 }
 
-static BK_UNUSED void bk_worker_cmd(zsock_t *s, int cmd, const char *option, zframe_t **addr, const ds_buf_t *body)
+static BK_UNUSED void bk_worker_cmd(zsock_t *s, int cmd, const char *option, zframe_t **addr,
+                                    const ds_buf_t *body)
 {
     zmsg_t *m = zmsg_new();
     zmsg_addmem(m, "", 0);
@@ -293,7 +299,8 @@ static BK_UNUSED void bk_worker_cmd(zsock_t *s, int cmd, const char *option, zfr
     zmsg_send(&m, s);
 }
 
-static BK_UNUSED void bk_worker_reply(zsock_t *s, zframe_t **addr, const char *status, const char *id, bool retryable)
+static BK_UNUSED void bk_worker_reply(zsock_t *s, zframe_t **addr, const char *status, const char *id,
+                                      bool retryable)
 {
     ds_buf_t body = DS_BUF_INIT;
     ds_pack_t pk;

@@ -16,7 +16,10 @@ static void start(const char *const *extra)
     bk_broker_start(&B, extra);
 }
 
-static void teardown(void) { bk_broker_cleanup(&B); }
+static void teardown(void)
+{
+    bk_broker_cleanup(&B);
+}
 
 /* Submits a good document and expects `accepted`: the broker is still serving. */
 static void still_serving(void)
@@ -66,7 +69,8 @@ START_TEST(test_submit_without_id_gets_a_time_ordered_id)
     ck_assert_uint_eq(strlen(first), 26);
     bk_submit(B.endpoint, NULL, "Second.", &r);
     ck_assert_str_eq(bk_field(&r, "status"), "accepted");
-    ck_assert_msg(strcmp(first, bk_field(&r, "id")) < 0, "ids not increasing: %s then %s", first, bk_field(&r, "id"));
+    ck_assert_msg(strcmp(first, bk_field(&r, "id")) < 0, "ids not increasing: %s then %s", first,
+                  bk_field(&r, "id"));
     ds_buf_free(&r);
 }
 END_TEST
@@ -385,7 +389,8 @@ START_TEST(test_startup_errors_exit_with_sysexits_codes)
     ck_assert_int_eq(ds_test_run(cmd, NULL, 10000), 64); /* EX_USAGE */
     snprintf(cmd, sizeof cmd, "%s --max-attempts 0 --journal %s/j 2>/dev/null", bin, dir);
     ck_assert_int_eq(ds_test_run(cmd, NULL, 10000), 64);
-    snprintf(cmd, sizeof cmd, "echo 'bogus = 1' > %s/c.conf; %s --config %s/c.conf 2>/dev/null", dir, bin, dir);
+    snprintf(cmd, sizeof cmd, "echo 'bogus = 1' > %s/c.conf; %s --config %s/c.conf 2>/dev/null", dir, bin,
+             dir);
     ck_assert_int_eq(ds_test_run(cmd, NULL, 10000), 64);
     snprintf(cmd, sizeof cmd, "%s --journal /proc/nope/journal 2>/dev/null", bin);
     ck_assert_int_eq(ds_test_run(cmd, NULL, 10000), 73); /* EX_CANTCREAT */

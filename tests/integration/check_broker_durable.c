@@ -22,10 +22,19 @@ static void start(const char *const *extra)
     snprintf(REC, sizeof REC, "%s/record", B.dir);
 }
 
-static void setup(void) { memset(&B, 0, sizeof B); }
-static void teardown(void) { bk_broker_cleanup(&B); }
+static void setup(void)
+{
+    memset(&B, 0, sizeof B);
+}
+static void teardown(void)
+{
+    bk_broker_cleanup(&B);
+}
 
-static pid_t worker(const char *mode) { return bk_worker_spawn(B.endpoint, mode, REC, 100); }
+static pid_t worker(const char *mode)
+{
+    return bk_worker_spawn(B.endpoint, mode, REC, 100);
+}
 
 typedef struct {
     const char *what, *id;
@@ -41,8 +50,8 @@ static bool seen(void *arg)
 static void wait_seen(const char *what, const char *id, int n)
 {
     seen_t s = {what, id, n};
-    ck_assert_msg(ds_test_eventually(seen, &s, 15000), "never saw %d x '%s %s' (log %s)", n, what, id ? id : "*",
-                  B.log);
+    ck_assert_msg(ds_test_eventually(seen, &s, 15000), "never saw %d x '%s %s' (log %s)", n, what,
+                  id ? id : "*", B.log);
 }
 
 typedef struct {
@@ -86,8 +95,8 @@ static void submit_ok(const char *id, const char *text, const char *expect)
 {
     ds_buf_t r = DS_BUF_INIT;
     bk_submit(B.endpoint, id, text, &r);
-    ck_assert_msg(strcmp(bk_field(&r, "status"), expect) == 0, "%s: %s, expected %s (%s)", id, bk_field(&r, "status"),
-                  expect, bk_field(&r, "error"));
+    ck_assert_msg(strcmp(bk_field(&r, "status"), expect) == 0, "%s: %s, expected %s (%s)", id,
+                  bk_field(&r, "status"), expect, bk_field(&r, "error"));
     ds_buf_free(&r);
 }
 
@@ -433,11 +442,28 @@ static void run_flaky_broker(const char *journal, const char *epfile, const char
         _exit(70);
     }
     broker_config_t c = {
-        .bind = "tcp://127.0.0.1:*", .journal = journal, .endpoint_file = epfile, .max_doc_bytes = 1 << 20,
-        .max_queue = 1000, .max_queue_bytes = 1 << 30, .max_attempts = 5, .dedup_days = 30, .heartbeat_ms = 2500,
-        .liveness = 3, .request_timeout_ms = 10000, .max_requests = 100, .max_request_bytes = 1 << 24,
-        .retry_base_ms = 1000, .retry_max_ms = 10000, .lease_ms = 0, .busy_retry_ms = 1000, .batch = 256,
-        .journal_max_bytes = 1 << 30, .drain_timeout_ms = 1000, .flush_ms = 200, .zmtp_heartbeat_ms = 0,
+        .bind = "tcp://127.0.0.1:*",
+        .journal = journal,
+        .endpoint_file = epfile,
+        .max_doc_bytes = 1 << 20,
+        .max_queue = 1000,
+        .max_queue_bytes = 1 << 30,
+        .max_attempts = 5,
+        .dedup_days = 30,
+        .heartbeat_ms = 2500,
+        .liveness = 3,
+        .request_timeout_ms = 10000,
+        .max_requests = 100,
+        .max_request_bytes = 1 << 24,
+        .retry_base_ms = 1000,
+        .retry_max_ms = 10000,
+        .lease_ms = 0,
+        .busy_retry_ms = 1000,
+        .batch = 256,
+        .journal_max_bytes = 1 << 30,
+        .drain_timeout_ms = 1000,
+        .flush_ms = 200,
+        .zmtp_heartbeat_ms = 0,
         .sweep_ms = 60000,
     };
     broker_t *b = NULL;

@@ -14,7 +14,10 @@ static bk_broker_t B;
 static ds_test_redis_t *R;
 static pid_t W;
 
-static void stop_redis(void) { ds_test_redis_stop(&R); }
+static void stop_redis(void)
+{
+    ds_test_redis_stop(&R);
+}
 
 static void setup(void)
 {
@@ -39,8 +42,20 @@ static void start_worker(const char *max_doc)
     char *bin = ds_test_bin("dossier-worker");
     char log[600];
     snprintf(log, sizeof log, "%s/worker.log", B.dir);
-    char *argv[] = {bin, "--broker", B.endpoint, "--redis", R->url, "--concurrency", "2", "--heartbeat-ms", HB,
-                    "--max-doc-bytes", (char *)max_doc, "--analysis", "counts", NULL};
+    char *argv[] = {bin,
+                    "--broker",
+                    B.endpoint,
+                    "--redis",
+                    R->url,
+                    "--concurrency",
+                    "2",
+                    "--heartbeat-ms",
+                    HB,
+                    "--max-doc-bytes",
+                    (char *)max_doc,
+                    "--analysis",
+                    "counts",
+                    NULL};
     W = bk_spawn(argv, log);
     free(bin);
 }
@@ -106,7 +121,8 @@ START_TEST(test_200_documents_survive_kill_9_and_reach_redis_exactly_once)
     char *all = ds_test_redis_cli(R, "XRANGE dossier:results - +");
     for (int i = 0; i < 200; i++) {
         snprintf(id, sizeof id, "e2e-%03d", i);
-        ck_assert_msg(count_lines(all, id) == 1, "%s appears %d times in dossier:results", id, count_lines(all, id));
+        ck_assert_msg(count_lines(all, id) == 1, "%s appears %d times in dossier:results", id,
+                      count_lines(all, id));
     }
     free(all);
     ck_assert_int_eq(redis_int("XLEN dossier:results"), 200);

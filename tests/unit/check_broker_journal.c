@@ -39,13 +39,15 @@ static void reopen(void)
 
 static broker_rec_t rec_of(uint64_t seq)
 {
-    broker_rec_t r = {.state = BROKER_REC_QUEUED, .seq = seq, .accepted_ms = 1000 + (int64_t)seq, .text_bytes = 5};
+    broker_rec_t r = {
+        .state = BROKER_REC_QUEUED, .seq = seq, .accepted_ms = 1000 + (int64_t)seq, .text_bytes = 5};
     r.updated_ms = r.accepted_ms;
     memset(r.digest, (int)seq, sizeof r.digest);
     return r;
 }
 
-static const uint8_t MAP[] = {0x82, 0xa2, 'i', 'd', 0xa1, 'a', 0xa4, 't', 'e', 'x', 't', 0xa5, 'h', 'e', 'l', 'l', 'o'};
+static const uint8_t MAP[] = {0x82, 0xa2, 'i',  'd', 0xa1, 'a', 0xa4, 't', 'e',
+                              'x',  't',  0xa5, 'h', 'e',  'l', 'l',  'o'};
 
 START_TEST(test_record_round_trips_and_survives_reopen)
 {
@@ -94,8 +96,8 @@ START_TEST(test_update_keeps_the_document_and_moves_it_to_dead)
     size_t maplen;
     ck_assert_int_eq(broker_journal_get(J, BROKER_TBL_DOCS, "x", 1, &g, &map, &maplen), 1);
     ck_assert_uint_eq(g.attempts, 2);
-    ck_assert_uint_eq(g.seq, 3);            /* kept */
-    ck_assert_int_eq(g.accepted_ms, 1003);  /* kept */
+    ck_assert_uint_eq(g.seq, 3);           /* kept */
+    ck_assert_int_eq(g.accepted_ms, 1003); /* kept */
     ck_assert_int_eq(g.updated_ms, 5000);
     ck_assert(ds_str_eq(g.code, "analysis"));
     ck_assert(ds_str_eq(g.error, "boom"));

@@ -54,7 +54,7 @@ START_TEST(test_queue_admit_refuses_past_either_limit)
     ck_assert_int_eq(broker_queue_admit(&q, 150), 0);
     ck_assert_int_eq(broker_queue_admit(&q, 151), DS_EBUSY); /* bytes */
     broker_queue_add(&q, &b, 10);
-    ck_assert_int_eq(broker_queue_admit(&q, 1), DS_EBUSY);   /* count */
+    ck_assert_int_eq(broker_queue_admit(&q, 1), DS_EBUSY); /* count */
     broker_queue_forget(&q, &b);
     ck_assert_int_eq(broker_queue_admit(&q, 1), 0);
     broker_queue_free(&q);
