@@ -80,13 +80,10 @@ ds_available() {
   return 1
 }
 
-# ds_warm TAG: two short runs whose figures are dropped; sets DS_N, the jobs per run,
-# from the second one's rate.
+# ds_warm TAG: warm-up runs whose figures are dropped; sets DS_N, the jobs per run
+# (calibrate).
 ds_warm() {
-  local out
-  ds_produce "$WARM_N" "warm1-$1" >/dev/null 2>>"$TMP/dossier-producer.log" || return 1
-  out=$(ds_produce "$WARM_N" "warm2-$1" 2>>"$TMP/dossier-producer.log") || return 1
-  DS_N=$(jobs_for "$out") && [[ -n $DS_N ]]
+  DS_N=$(calibrate "$TMP/dossier-producer.log" ds_produce) && [[ -n $DS_N ]]
 }
 
 # the trivial-job system "dossier", measured in the interleaved rounds
@@ -194,7 +191,8 @@ dossier_scaling() {
 }
 
 dossier_journal() {
-  local out f
+  local out f before
+  before=$(rcli XLEN dossier:results)
   if ! ds_launch "$WORKERS" counts journal || ! ds_warm journal; then
     record failed journal 1 "reason=${DS_WHY:-warm-up failed}"
     ds_stop
@@ -205,6 +203,6 @@ dossier_journal() {
   local apparent allocated
   apparent=$(du -sb --apparent-size "$DS_JOURNAL" | cut -f1)
   allocated=$(du -s --block-size=1 "$DS_JOURNAL" | cut -f1)
-  record journal dossier 1 "docs=$((N_JOURNAL + 2 * WARM_N)) apparent_bytes=$apparent allocated_bytes=$allocated $(ds_memory_fields "$WORKERS") $f $(accept_field "$out")"
+  record journal dossier 1 "docs=$(($(rcli XLEN dossier:results) - before)) apparent_bytes=$apparent allocated_bytes=$allocated $(ds_memory_fields "$WORKERS") $f $(accept_field "$out")"
   ds_stop
 }

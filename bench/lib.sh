@@ -94,6 +94,19 @@ tree_pids() {
   echo "$out"
 }
 
+# calibrate LOG PRODUCER [ARGS...]: two warm-up runs of PRODUCER (called as PRODUCER
+# ARGS... N PREFIX) whose figures are dropped: WARM_N jobs (which also waits for the
+# workers to come up), then about 100 ms worth at the first one's rate; prints the jobs
+# per run sized from the second (jobs_for); fails when either run fails.
+calibrate() {
+  local log=$1 out n
+  shift
+  out=$("$@" "$WARM_N" "warm1-$(date +%s%N)" 2>>"$log") || return 1
+  n=$(RUN_MS=100 N_MIN=$WARM_N N_MAX=$((N_MAX / 4)) jobs_for "$out") || return 1
+  out=$("$@" "$n" "warm2-$(date +%s%N)" 2>>"$log") || return 1
+  jobs_for "$out"
+}
+
 # jobs_for OUTPUT: jobs per run for a system whose warm-up printed OUTPUT: its rate
 # times RUN_MS, within N_MIN..N_MAX; fails when OUTPUT has no RESULT line.
 jobs_for() {

@@ -64,7 +64,10 @@ cleanup() { bg_stop_all; [[ -n ${BENCH_KEEP_TMP:-} ]] || rm -rf "$TMP"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 START_S=$(date +%s)
-LOAD_START=$(cut -d" " -f1-3 /proc/loadavg)
+LOAD_START=$(cut -d" " -f1-3 /proc/loadavg | tr ' ' ,)
+RUN_STARTED=$(date -u +%Y-%m-%dT%H:%MZ)
+GIT_REV=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[[ -n $(git status --porcelain --untracked-files=no 2>/dev/null) ]] && GIT_REV+="+uncommitted"
 
 # ---- peers installed from Debian, idempotently ---------------------------------
 install_peers() {
@@ -106,14 +109,9 @@ unavailable() { UNAVAILABLE[$1]=$2; record unavailable "$1" 0 "reason=$2"; log "
 source "$ROOT/bench/peers.sh"
 source "$ROOT/bench/dossier.sh"
 
-# warm_up NAME: two short runs whose figures are dropped (the first also waits for the
-# workers to be up); 0 when the system works, and then NJOBS[NAME] is sized from the
-# second one's rate.
+# warm_up NAME: 0 when the system works, and then NJOBS[NAME] is sized (calibrate).
 warm_up() {
-  local out
-  "${PRODUCER[$1]}" "$WARM_N" "warm1-$1" >/dev/null 2>>"$TMP/$1-producer.log" || return 1
-  out=$("${PRODUCER[$1]}" "$WARM_N" "warm2-$1" 2>>"$TMP/$1-producer.log") || return 1
-  NJOBS[$1]=$(jobs_for "$out") && [[ -n ${NJOBS[$1]} ]]
+  NJOBS[$1]=$(calibrate "$TMP/$1-producer.log" "${PRODUCER[$1]}") && [[ -n ${NJOBS[$1]} ]]
 }
 
 # start every server first (Celery takes seconds to boot), then warm each one up
@@ -174,9 +172,14 @@ if [[ -f bench/engine.sh ]] && only engine; then
 fi
 
 # ---- report -------------------------------------------------------------------
-record meta run 0 "mode=$MODE runs=$RUNS workers=$WORKERS secs=$(($(date +%s) - START_S))"
+record meta run 0 "mode=$MODE runs=$RUNS workers=$WORKERS secs=$(($(date +%s) - START_S)) started=$RUN_STARTED git=$GIT_REV" \
+  "load_start=$LOAD_START load_end=$(cut -d" " -f1-3 /proc/loadavg | tr ' ' ,)"
+# the raw figures, the commands and the engine's output are kept, so that
+# `report.py generate` can be rerun on them (e.g. after a change to the report)
+mkdir -p "$OUT"
+cp "$RAW" "$OUT/last-raw.tsv"
+cp "$TMP/commands.tsv" "$OUT/last-commands.tsv" 2>/dev/null || true
+cp "$TMP/engine.md" "$OUT/last-engine.md" 2>/dev/null || true
 "$PY" bench/report.py generate --raw "$RAW" --commands "$TMP/commands.tsv" --mode "$MODE" \
-  --article "$ARTICLE" --bin "$BIN" --engine "$TMP/engine.md" --note "${BENCH_NOTE:-}" \
-  --load-start "$LOAD_START" --out "$OUTPUT"
-mkdir -p "$OUT" && cp "$RAW" "$OUT/last-raw.tsv"
+  --article "$ARTICLE" --bin "$BIN" --engine "$TMP/engine.md" --note "${BENCH_NOTE:-}" --out "$OUTPUT"
 log "wrote $OUTPUT in $(($(date +%s) - START_S)) s (raw figures: $OUT/last-raw.tsv)"
