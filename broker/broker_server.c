@@ -57,7 +57,8 @@ static void on_message(broker_t *b, broker_frames_t *m)
     }
 }
 
-static void take_batch(broker_t *b)
+/* Returns true when the batch was cut short by --batch (more messages are waiting). */
+static bool take_batch(broker_t *b)
 {
     for (int64_t i = 0; i < b->cfg.batch && b->fatal == 0; i++) {
         broker_frames_t m;
@@ -66,11 +67,12 @@ static void take_batch(broker_t *b)
             if (rc < 0 && errno != EINTR) {
                 ds_log(DS_LOG_WARNING, "msg=\"receive failed\" error=\"%s\"", zmq_strerror(errno));
             }
-            return;
+            return false;
         }
         on_message(b, &m);
         broker_frames_close(&m);
     }
+    return true;
 }
 
 /* ---- timers ----------------------------------------------------------------------- */
@@ -92,10 +94,10 @@ static void heartbeat_workers(broker_t *b)
     }
 }
 
-static void expire_workers(broker_t *b)
+static void expire_workers(broker_t *b, int64_t grace_ms)
 {
     broker_worker_t *w;
-    while ((w = broker_pool_expired(&b->pool, b->now_ms)) != NULL) {
+    while ((w = broker_pool_expired(&b->pool, b->now_ms - grace_ms)) != NULL) {
         b->st.workers_expired++;
         broker_worker_drop(b, w, DS_ETIMEOUT, "worker missed heartbeats", true);
     }
@@ -142,11 +144,13 @@ static void sweep_dedup(broker_t *b)
     }
 }
 
-static void run_timers(broker_t *b)
+/* backlog: messages are still waiting and a worker's heartbeat may be among them, so
+ * a worker gets one more interval before it is declared dead */
+static void run_timers(broker_t *b, bool backlog)
 {
     broker_queue_promote(&b->queue, b->now_ms);
     heartbeat_workers(b);
-    expire_workers(b);
+    expire_workers(b, backlog ? b->cfg.heartbeat_ms : 0);
     overdue_leases(b);
     overdue_requests(b);
     sweep_dedup(b);
@@ -172,6 +176,9 @@ static int64_t next_wakeup(const broker_t *b)
     }
     if (b->draining) {
         t = min64(t, b->drain_deadline_ms);
+    }
+    if (b->out.n > 0) {
+        t = b->now_ms; /* replies staged after the last commit: send them now */
     }
     return t;
 }
@@ -274,8 +281,8 @@ int broker_run(broker_t *b, const broker_signals_t *sig)
         if (*sig->term && !b->draining) {
             begin_drain(b); /* before this turn's messages: none is accepted after SIGTERM */
         }
-        take_batch(b);
-        run_timers(b);
+        bool backlog = take_batch(b);
+        run_timers(b, backlog);
         broker_dispatch(b, true);
         if (b->fatal || settle_batch(b) != 0) {
             return DS_EJOURNAL;
