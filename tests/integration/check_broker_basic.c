@@ -402,6 +402,33 @@ START_TEST(test_startup_errors_exit_with_sysexits_codes)
 }
 END_TEST
 
+static bool reopened(void *path)
+{
+    size_t len = 0;
+    char *text = ds_test_read_file(path, &len);
+    bool ok = text && strstr(text, "log reopened") != NULL;
+    free(text);
+    return ok;
+}
+
+START_TEST(test_sighup_reopens_the_log_file)
+{
+    char *dir = ds_test_tmpdir("broker-log");
+    char log[600], rotated[600];
+    snprintf(log, sizeof log, "%s/broker.log", dir);
+    snprintf(rotated, sizeof rotated, "%s/broker.log.1", dir);
+    const char *flags[] = {"--log-file", log, NULL};
+    start(flags);
+    ck_assert(ds_test_eventually(bk_file_exists, log, 5000));
+    ck_assert_int_eq(rename(log, rotated), 0);
+    kill(B.pid, SIGHUP);
+    ck_assert(ds_test_eventually(reopened, log, 5000));
+    still_serving();
+    ds_test_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("broker_basic");
@@ -422,6 +449,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_mmi_service_answers_200_404_501);
     tcase_add_test(tc, test_submitted_document_reaches_a_worker_and_is_done);
     tcase_add_test(tc, test_analyze_is_routed_synchronously_to_a_worker);
+    tcase_add_test(tc, test_sighup_reopens_the_log_file);
     suite_add_tcase(s, tc);
     TCase *cli = tcase_create("cli");
     tcase_set_timeout(cli, 30);
