@@ -15,7 +15,8 @@
  * (1 + 0.5 (len - 1)), times 1.2 when it first occurs in the first fifth of the
  * text, normalised so the best is 1: frequent words count, but sublinearly, so a
  * repeated two-word phrase can beat a name mentioned a dozen times.  The shown text is the first occurrence not at a sentence start (so
- * capitalisation is the text's own), else the first.  A phrase inside an already
+ * capitalisation is the text's own), else the first; a single word shows its most
+ * frequent spelling.  A phrase inside an already
  * chosen better phrase is skipped.  Ties break on text, so output never depends on
  * hash order.
  */
@@ -220,8 +221,47 @@ static void select_next(kw_t *k, size_t i)
     k->cands[best] = t;
 }
 
+/* For a single word: the token showing its most frequent spelling (ties to the
+ * earliest), preferring an occurrence that does not start a sentence.  "meeting"
+ * (five times) rather than "meet" (once) for the stem "meet". */
+static uint32_t best_surface(const kw_t *k, const cand_t *c)
+{
+    enum { MAXV = 8 };
+    uint32_t ids[MAXV], cnt[MAXV], tok[MAXV];
+    size_t nv = 0;
+    uint32_t stem = k->e->words[c->first_tok].stem;
+    for (size_t i = 0; i < k->r->n_toks; i++) {
+        const engine_word_t *w = &k->e->words[i];
+        if (w->stem != stem || !engine_is_content(w, &k->r->toks[i]) || (int32_t)k->r->toks[i].sent == k->r->title_sent) {
+            continue;
+        }
+        size_t v = 0;
+        while (v < nv && ids[v] != w->vocab) {
+            v++;
+        }
+        if (v == nv && nv < MAXV) {
+            ids[nv] = w->vocab, cnt[nv] = 0, tok[nv] = (uint32_t)i, nv++;
+        }
+        if (v < nv) {
+            cnt[v]++;
+            bool starts = (k->r->toks[tok[v]].flags & ENGINE_TOK_SENT_START) != 0;
+            tok[v] = starts && !(k->r->toks[i].flags & ENGINE_TOK_SENT_START) ? (uint32_t)i : tok[v];
+        }
+    }
+    size_t best = 0;
+    for (size_t v = 1; v < nv; v++) {
+        best = cnt[v] > cnt[best] ? v : best;
+    }
+    return nv ? tok[best] : c->best_tok;
+}
+
 static const char *cand_text(kw_t *k, const cand_t *c)
 {
+    if (c->len == 1) {
+        uint32_t t = best_surface(k, c);
+        const engine_tok_t *a = &k->r->toks[t];
+        return engine_arena_strndup(&k->r->arena, k->r->text + a->start, a->end - a->start);
+    }
     const engine_tok_t *a = &k->r->toks[c->best_tok];
     const engine_tok_t *z = &k->r->toks[c->best_tok + c->ntok - 1];
     return engine_arena_strndup(&k->r->arena, k->r->text + a->start, z->end - a->start);

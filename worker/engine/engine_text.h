@@ -58,7 +58,7 @@ typedef struct {
 
 /* The whole analysed document, borrowed by a stage during engine_analyze(). */
 typedef struct {
-    const char *text; /* NUL-terminated, len bytes, valid UTF-8 NFC */
+    const char *text; /* len bytes of valid UTF-8 NFC, followed by a NUL (scanners rely on it) */
     size_t len;
     const engine_tok_t *toks;
     size_t n_toks;
