@@ -5,6 +5,7 @@
 #include "check_engine_helpers.h"
 
 #include <stdint.h>
+#include <time.h>
 
 START_TEST(test_invalid_utf8_is_rejected_with_byte_offset)
 {
@@ -181,6 +182,72 @@ START_TEST(test_missing_data_directory_fails_with_a_message)
 }
 END_TEST
 
+static double cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* An engine over data_dir/engine only (no NER), so timings measure these stages. */
+static engine_t *engine_without_ner(char *tmp)
+{
+    ck_assert_ptr_nonnull(mkdtemp(tmp));
+    char *data = engine_default_data_dir();
+    ds_buf_t target = DS_BUF_INIT, link = DS_BUF_INIT;
+    ds_buf_printf(&target, "%s/engine", data);
+    ds_buf_printf(&link, "%s/engine", tmp);
+    ck_assert_int_eq(symlink(target.data, link.data), 0);
+    char err[256];
+    engine_t *e = engine_new(tmp, err, sizeof err);
+    ck_assert_msg(e != NULL, "%s", err);
+    unlink(link.data);
+    rmdir(tmp);
+    ds_buf_free(&target);
+    ds_buf_free(&link);
+    free(data);
+    return e;
+}
+
+/* CPU seconds to analyse about 1 MB made of unit repeated. */
+static double analyse_megabyte(engine_t *e, const char *unit)
+{
+    size_t n = strlen(unit), len = 0, max = 1000000;
+    char *text = ds_xmalloc(max + 1);
+    while (len + n <= max) {
+        memcpy(text + len, unit, n);
+        len += n;
+    }
+    text[len] = '\0';
+    double t0 = cpu_seconds();
+    engine_result_t *r = NULL;
+    char err[128];
+    ck_assert_int_eq(engine_analyze(e, text, len, NULL, &r, err, sizeof err), 0);
+    double spent = cpu_seconds() - t0;
+    engine_result_destroy(&r);
+    free(text);
+    return spent;
+}
+
+START_TEST(test_a_megabyte_of_unmatched_marks_costs_no_more_than_news_text)
+{
+    /* an opener that never closes must not rescan its whole search window for
+     * every repetition (that cost 7x ordinary text before) */
+    char tmp[] = "/tmp/ce-data-XXXXXX";
+    engine_t *e = engine_without_ner(tmp);
+    char *sample = ce_sample("us-iran-relations-2007.txt");
+    ck_assert_ptr_nonnull(sample);
+    double news = analyse_megabyte(e, sample);
+    static const char *const unit[] = {"\xe2\x80\x9c", "(", "\" x ", "\xc2\xab "};
+    for (size_t u = 0; u < sizeof unit / sizeof unit[0]; u++) {
+        double spent = analyse_megabyte(e, unit[u]);
+        ck_assert_msg(spent < 3 * news + 0.05, "unit %zu: %.3f s, news text %.3f s", u, spent, news);
+    }
+    free(sample);
+    engine_destroy(&e);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -193,6 +260,10 @@ static Suite *engine_suite(void)
     tcase_add_test(in, test_destroy_functions_accept_null_and_set_null);
     tcase_add_test(in, test_missing_data_directory_fails_with_a_message);
     suite_add_tcase(s, in);
+    TCase *big = tcase_create("big");
+    tcase_set_timeout(big, 60);
+    tcase_add_test(big, test_a_megabyte_of_unmatched_marks_costs_no_more_than_news_text);
+    suite_add_tcase(s, big);
     TCase *basic = tcase_create("basics");
     tcase_set_timeout(basic, 20);
     tcase_add_test(basic, test_counts_words_sentences_paragraphs_and_chars);

@@ -158,25 +158,38 @@ static void add_quote(engine_result_t *r, size_t o, size_t c, const char *speake
     q->speaker = speaker;
 }
 
+/* Words strictly between tokens o and c. */
+static size_t words_between(const engine_result_t *r, size_t o, size_t c)
+{
+    size_t n = 0;
+    for (size_t k = o + 1; k < c; k++) {
+        n += (r->toks[k].flags & ENGINE_TOK_WORD) != 0;
+    }
+    return n;
+}
+
 void engine_quotes(engine_result_t *r)
 {
     qt_t q = {r, ""};
+    uint32_t free_mark = 0;  /* a closing mark of this kind ... */
+    size_t free_until = 0;   /* ... is known not to occur before this token */
     for (size_t o = 0; o < r->n_toks; o++) {
         if (!opens(r, o)) {
             continue;
         }
         uint32_t close = closer_of(cp_at(r, o));
-        size_t words = 0, c = o + 1;
         uint32_t para = r->sents[r->toks[o].sent].para;
+        size_t c = (close == free_mark && free_until > o + 1) ? free_until : o + 1;
         while (c < r->n_toks && c - o < MAX_QUOTE_TOKENS && cp_at(r, c) != close &&
                r->sents[r->toks[c].sent].para == para) {
-            words += (r->toks[c].flags & ENGINE_TOK_WORD) != 0;
             c++;
         }
         if (c >= r->n_toks || cp_at(r, c) != close || r->sents[r->toks[c].sent].para != para) {
+            free_mark = close; /* later openers need not rescan up to c */
+            free_until = c;
             continue;
         }
-        if (words >= MIN_WORDS && c > o + 1) {
+        if (c > o + 1 && words_between(r, o, c) >= MIN_WORDS) {
             const char *sp = speaker_after(&q, c);
             add_quote(r, o, c, sp ? sp : speaker_before(&q, o));
         }

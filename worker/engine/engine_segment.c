@@ -27,6 +27,8 @@ typedef struct {
     const char *s;
     size_t para_first, para_end; /* tokens of the current paragraph */
     size_t prot_end;             /* index of the closing mark protecting tokens before it */
+    uint32_t free_mark;          /* a closing mark of this kind is known not to occur */
+    size_t free_until;           /* before this token (so unmatched openers stay O(n)) */
 } seg_t;
 
 static uint32_t first_cp(const engine_result_t *r, const engine_tok_t *t)
@@ -81,13 +83,18 @@ static void protect(seg_t *g, size_t k)
     uint32_t open = first_cp(r, &r->toks[k]);
     uint32_t close = closer_for(open);
     size_t lim = k + PROTECT_MAX_TOKENS < g->para_end ? k + PROTECT_MAX_TOKENS : g->para_end;
-    for (size_t j = k + 1; j < lim; j++) {
+    size_t j = (close == g->free_mark && g->free_until > k + 1) ? g->free_until : k + 1;
+    g->free_mark = close;
+    g->free_until = lim;
+    for (; j < lim; j++) {
         const engine_tok_t *t = &r->toks[j];
         if ((t->flags & ENGINE_TOK_PUNCT) && first_cp(r, t) == close) {
             g->prot_end = j;
+            g->free_until = j;
             return;
         }
         if (open == '"' && (t->flags & ENGINE_TOK_PUNCT) && first_cp(r, t) == 0x201D) {
+            g->free_until = j; /* stopped early: nothing is known past here */
             return;
         }
     }
@@ -220,6 +227,7 @@ static void split_paragraph(seg_t *g, uint32_t para)
     engine_result_t *r = g->r;
     size_t first = g->para_first;
     g->prot_end = 0;
+    g->free_until = 0;
     for (size_t k = g->para_first; k < g->para_end; k++) {
         if (k >= g->prot_end && (r->toks[k].flags & ENGINE_TOK_PUNCT) &&
             is_opener(first_cp(r, &r->toks[k]))) {
@@ -267,7 +275,7 @@ void engine_segment(engine_result_t *r)
     if (!any_blank) {
         need = 1;
     }
-    seg_t g = {r, r->text, 0, 0, 0};
+    seg_t g = {r, r->text, 0, 0, 0, 0, 0};
     for (size_t k = 1; k <= r->n_toks; k++) {
         if (k == r->n_toks ||
             ((r->toks[k].flags & ENGINE_TOK_LINE_START) &&
