@@ -2,6 +2,7 @@
 # engine.sh: engine throughput on news text, MB/s per core with a per-stage breakdown.
 #
 #   bash bench/engine.sh [SECONDS] [full|counts]
+#   NO_NER=1 bash bench/engine.sh ...   the same without the NER/geo stage (data/engine only)
 #
 # Builds the engine library (make BUILD=build/bench-engine) and bench/engine_bench.c,
 # then analyses the example articles, the shared sample and a long article made of
@@ -24,6 +25,13 @@ LONG=$B/long-article.txt
 for _ in 1 2 3 4 5 6; do cat examples/docs/*.txt; [ -f "$SAMPLE" ] && cat "$SAMPLE"; done >"$LONG"
 CORPUS+=("$LONG")
 
+DATA=data
+if [ "${NO_NER:-0}" = 1 ]; then
+  DATA=$B/data-no-ner
+  mkdir -p "$DATA"
+  ln -sfn "$PWD/data/engine" "$DATA/engine"
+fi
+
 echo "engine_bench: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "corpus: ${#CORPUS[@]} documents, $(cat "${CORPUS[@]}" | wc -c) bytes; mode $MODE; ${SECONDS_ARG}s"
-$B/engine_bench --seconds "$SECONDS_ARG" --mode "$MODE" --data data "${CORPUS[@]}"
+echo "corpus: ${#CORPUS[@]} documents, $(cat "${CORPUS[@]}" | wc -c) bytes; mode $MODE; ${SECONDS_ARG}s; data $DATA"
+$B/engine_bench --seconds "$SECONDS_ARG" --mode "$MODE" --data "$DATA" "${CORPUS[@]}"
