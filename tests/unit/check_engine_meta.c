@@ -240,6 +240,21 @@ START_TEST(test_non_english_text_skips_english_stages_but_keeps_dates_and_counts
 }
 END_TEST
 
+START_TEST(test_scripts_without_stopword_lists_are_identified_by_textcat)
+{
+    engine_t *e = ce_engine();
+    /* Chinese has no stopword list here, so libexttextcat's n-gram models decide */
+    engine_result_t *r = ce_analyze(e, "外交部长们于周五在北京会面，讨论了地区危机问题。他们同意下周继续谈判，"
+                                       "并表示希望尽快达成协议。这次会议是在紧张局势下举行的。");
+    ck_assert_str_eq(r->lang, "zh");
+    ck_assert_double_gt(r->lang_confidence, 0);
+    ck_assert(has_warning(r, "english_stages_skipped"));
+    ck_assert_int_gt(r->words, 40); /* each ideograph counts as a word */
+    engine_result_destroy(&r);
+    engine_destroy(&e);
+}
+END_TEST
+
 static Suite *engine_meta_suite(void)
 {
     Suite *s = suite_create("engine_meta");
@@ -261,6 +276,7 @@ static Suite *engine_meta_suite(void)
     tcase_set_timeout(lang, 20);
     tcase_add_test(lang, test_language_is_identified_with_confidence);
     tcase_add_test(lang, test_very_short_text_has_unknown_language);
+    tcase_add_test(lang, test_scripts_without_stopword_lists_are_identified_by_textcat);
     tcase_add_test(lang, test_non_english_text_skips_english_stages_but_keeps_dates_and_counts);
     suite_add_tcase(s, lang);
     return s;
