@@ -43,8 +43,7 @@ START_TEST(test_empty_and_whitespace_only_text_is_rejected)
     ck_assert_int_eq(engine_analyze(e, " \n\t\r\n ", 6, NULL, &r, err, sizeof err), DS_EEMPTY);
     /* U+00A0 and U+3000 are white space too */
     const char nbsp[] = "\xc2\xa0\xe3\x80\x80\n";
-    ck_assert_int_eq(engine_analyze(e, nbsp, sizeof nbsp - 1, NULL, &r, err, sizeof err),
-                     DS_EEMPTY);
+    ck_assert_int_eq(engine_analyze(e, nbsp, sizeof nbsp - 1, NULL, &r, err, sizeof err), DS_EEMPTY);
     ck_assert_ptr_null(r);
     engine_destroy(&e);
 }
@@ -133,8 +132,7 @@ START_TEST(test_json_of_a_short_text_validates_against_the_schema)
 {
     engine_t *e = ce_engine();
     engine_input_t in = {.id = "doc-1"};
-    engine_result_t *r = ce_analyze_in(e, "Envoys Meet in Vienna\n\nThe envoys met on Monday.\n",
-                                       &in);
+    engine_result_t *r = ce_analyze_in(e, "Envoys Meet in Vienna\n\nThe envoys met on Monday.\n", &in);
     char *json = ce_json(r);
     ds_buf_t msg = DS_BUF_INIT;
     int st = ce_validate(json, NULL, &msg);

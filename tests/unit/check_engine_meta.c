@@ -118,11 +118,16 @@ START_TEST(test_publication_dates_in_four_languages_and_iso)
     static const struct {
         const char *head, *iso;
     } cases[] = {
-        {"May 01, 2007", "2007-05-01"},        {"22 February 2008", "2008-02-22"},
-        {"2008-02-22", "2008-02-22"},          {"Sept. 3, 2019", "2019-09-03"},
-        {"22 février 2008", "2008-02-22"},     {"1er mai 2007", "2007-05-01"},
-        {"22. Februar 2008", "2008-02-22"},    {"3. März 2010", "2010-03-03"},
-        {"22 de febrero de 2008", "2008-02-22"}, {"Monday, December 31, 2012", "2012-12-31"},
+        {"May 01, 2007", "2007-05-01"},
+        {"22 February 2008", "2008-02-22"},
+        {"2008-02-22", "2008-02-22"},
+        {"Sept. 3, 2019", "2019-09-03"},
+        {"22 février 2008", "2008-02-22"},
+        {"1er mai 2007", "2007-05-01"},
+        {"22. Februar 2008", "2008-02-22"},
+        {"3. März 2010", "2010-03-03"},
+        {"22 de febrero de 2008", "2008-02-22"},
+        {"Monday, December 31, 2012", "2012-12-31"},
     };
     engine_t *e = ce_engine();
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -244,8 +249,9 @@ START_TEST(test_scripts_without_stopword_lists_are_identified_by_textcat)
 {
     engine_t *e = ce_engine();
     /* Chinese has no stopword list here, so libexttextcat's n-gram models decide */
-    engine_result_t *r = ce_analyze(e, "外交部长们于周五在北京会面，讨论了地区危机问题。他们同意下周继续谈判，"
-                                       "并表示希望尽快达成协议。这次会议是在紧张局势下举行的。");
+    engine_result_t *r =
+        ce_analyze(e, "外交部长们于周五在北京会面，讨论了地区危机问题。他们同意下周继续谈判，"
+                      "并表示希望尽快达成协议。这次会议是在紧张局势下举行的。");
     ck_assert_str_eq(r->lang, "zh");
     ck_assert_double_gt(r->lang_confidence, 0);
     ck_assert(has_warning(r, "english_stages_skipped"));

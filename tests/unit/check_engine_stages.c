@@ -169,13 +169,13 @@ START_TEST(test_relative_dates_resolve_against_publication)
     engine_t *e = ce_engine();
     /* 2007-05-01 was a Tuesday */
     engine_input_t in = {.published = "2007-05-01"};
-    engine_result_t *r = ce_analyze_in(
-        e,
-        "This weekend the envoys meet. Last week they talked, and late last year they met. "
-        "Yesterday was calm; tomorrow is not. Next month brings a vote, as it did in November "
-        "2004 and since 1999. Three days ago it rained. Earlier this year it snowed. On Friday "
-        "they rest, and by Monday they return. The 1990s were different.",
-        &in);
+    engine_result_t *r =
+        ce_analyze_in(e,
+                      "This weekend the envoys meet. Last week they talked, and late last year they met. "
+                      "Yesterday was calm; tomorrow is not. Next month brings a vote, as it did in November "
+                      "2004 and since 1999. Three days ago it rained. Earlier this year it snowed. On Friday "
+                      "they rest, and by Monday they return. The 1990s were different.",
+                      &in);
     ck_assert_str_eq(date_value(r, "This weekend"), "2007-05-05/2007-05-06");
     ck_assert_str_eq(date_value(r, "Last week"), "2007-04-23/2007-04-29");
     ck_assert_str_eq(date_value(r, "late last year"), "2006-09/2006-12");

@@ -24,13 +24,13 @@ static char *sentence(const engine_result_t *r, size_t i)
     return ds_xstrndup(r->text + r->sents[i].start, r->sents[i].end - r->sents[i].start);
 }
 
-#define ASSERT_TOKENS(text, expect)                                                           \
-    do {                                                                                      \
-        engine_result_t *r_ = ce_analyze(e, text);                                            \
-        char *got_ = tokens_of(r_);                                                           \
-        ck_assert_str_eq(got_, expect);                                                       \
-        free(got_);                                                                           \
-        engine_result_destroy(&r_);                                                           \
+#define ASSERT_TOKENS(text, expect)                                                                          \
+    do {                                                                                                     \
+        engine_result_t *r_ = ce_analyze(e, text);                                                           \
+        char *got_ = tokens_of(r_);                                                                          \
+        ck_assert_str_eq(got_, expect);                                                                      \
+        free(got_);                                                                                          \
+        engine_result_destroy(&r_);                                                                          \
     } while (0)
 
 START_TEST(test_hyphen_and_apostrophe_names_stay_one_token)
@@ -160,8 +160,9 @@ START_TEST(test_html_drops_scripts_and_styles_and_uses_h1_as_title)
     free(json);
     engine_result_destroy(&r);
     /* without <h1>, <title> minus the site name */
-    r = ce_analyze_in(e, "<html><head><title>Talks Resume | Daily</title></head><body><p>Envoys "
-                         "met.</p></body></html>",
+    r = ce_analyze_in(e,
+                      "<html><head><title>Talks Resume | Daily</title></head><body><p>Envoys "
+                      "met.</p></body></html>",
                       &in);
     ck_assert_str_eq(r->title, "Talks Resume");
     engine_result_destroy(&r);

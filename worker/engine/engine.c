@@ -129,8 +129,7 @@ static engine_result_t *result_new(const engine_input_t *in)
 }
 
 /* Size, UTF-8 and emptiness, checked on the bytes as submitted. */
-static int check_input(const char *text, size_t len, const engine_input_t *in, char *errstr,
-                       size_t errlen)
+static int check_input(const char *text, size_t len, const engine_input_t *in, char *errstr, size_t errlen)
 {
     size_t max = (in && in->max_bytes) ? in->max_bytes : ENGINE_MAX_BYTES_DEFAULT;
     if (len > max || len > UINT32_MAX / 2) {
@@ -158,10 +157,10 @@ static void stage_done(engine_t *e, const char *stage)
     }
 }
 
-#define STAGE(name, call)                                                                     \
-    do {                                                                                      \
-        call;                                                                                 \
-        stage_done(e, name);                                                                  \
+#define STAGE(name, call)                                                                                    \
+    do {                                                                                                     \
+        call;                                                                                                \
+        stage_done(e, name);                                                                                 \
     } while (0)
 
 static void run_stages(engine_t *e, engine_result_t *r)
@@ -189,8 +188,8 @@ static void run_stages(engine_t *e, engine_result_t *r)
     STAGE("simhash", engine_simhash(e, r));
 }
 
-int engine_analyze(engine_t *e, const char *text, size_t len, const engine_input_t *in,
-                   engine_result_t **out, char *errstr, size_t errlen)
+int engine_analyze(engine_t *e, const char *text, size_t len, const engine_input_t *in, engine_result_t **out,
+                   char *errstr, size_t errlen)
 {
     *out = NULL;
     if (e == NULL || (text == NULL && len > 0)) {

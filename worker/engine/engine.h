@@ -33,10 +33,10 @@ typedef struct {
     const char *published; /* as given by the producer; the engine normalises it */
     const char *url;
     const char *source;
-    const char *lang;      /* ISO 639-1 */
-    const char *format;    /* "text" (default) or "html" */
+    const char *lang;   /* ISO 639-1 */
+    const char *format; /* "text" (default) or "html" */
     engine_mode_t mode;
-    size_t max_bytes;      /* reject larger texts with DS_ETOOBIG; 0 = 1 MiB */
+    size_t max_bytes; /* reject larger texts with DS_ETOOBIG; 0 = 1 MiB */
 } engine_input_t;
 
 /* What the worker needs for the Redis hash fields and indexes, borrowed from the
@@ -47,18 +47,18 @@ typedef struct {
 } engine_entity_key_t;
 
 typedef struct {
-    const char *title;        /* "" when none */
-    const char *published;    /* ISO 8601 date or datetime, "" when unknown */
-    int64_t published_ms;     /* Unix ms of `published`, or -1 when unknown */
-    const char *lang;         /* ISO 639-1 or "unknown" */
+    const char *title;     /* "" when none */
+    const char *published; /* ISO 8601 date or datetime, "" when unknown */
+    int64_t published_ms;  /* Unix ms of `published`, or -1 when unknown */
+    const char *lang;      /* ISO 639-1 or "unknown" */
     int64_t words;
-    double tone;              /* tone.score */
-    uint64_t simhash;         /* 64-bit SimHash of the text, 0 when not computed */
+    double tone;      /* tone.score */
+    uint64_t simhash; /* 64-bit SimHash of the text, 0 when not computed */
     const engine_entity_key_t *entities;
     size_t n_entities;
     const char *const *countries; /* ISO 3166-1 alpha-2 */
     size_t n_countries;
-    const char *const *themes;    /* theme codes */
+    const char *const *themes; /* theme codes */
     size_t n_themes;
 } engine_summary_t;
 
@@ -70,8 +70,8 @@ void engine_destroy(engine_t **self_p);
 /* Analyses text[0..len).  Returns 0 and an owned result in *out, or a negative DS_E*
  * code (DS_EUTF8 with the byte offset in errstr, DS_EEMPTY, DS_ETOOBIG, DS_EANALYSIS)
  * with a one-line reason in errstr. */
-int engine_analyze(engine_t *e, const char *text, size_t len, const engine_input_t *in,
-                   engine_result_t **out, char *errstr, size_t errlen) DS_WUR;
+int engine_analyze(engine_t *e, const char *text, size_t len, const engine_input_t *in, engine_result_t **out,
+                   char *errstr, size_t errlen) DS_WUR;
 
 /* Appends the result as one JSON object valid against proto/result.schema.json.
  * elapsed_us is stored in analyzer.elapsed_us (the engine has no clock). */

@@ -21,9 +21,9 @@
 #include <string.h>
 
 struct engine_currency {
-    engine_lex_t forms;  /* folded symbol, word or code */
-    char (*code)[4];     /* per form id */
-    bool *is_code;       /* an ISO code: may stand before or after the number */
+    engine_lex_t forms; /* folded symbol, word or code */
+    char (*code)[4];    /* per form id */
+    bool *is_code;      /* an ISO code: may stand before or after the number */
     size_t cap;
 };
 
@@ -103,10 +103,9 @@ static double magnitude_word(const char *w)
     static const struct {
         const char *w;
         double v;
-    } M[] = {{"thousand", 1e3}, {"million", 1e6}, {"billion", 1e9}, {"trillion", 1e12},
-             {"k", 1e3},        {"m", 1e6},       {"mn", 1e6},      {"mln", 1e6},
-             {"bn", 1e9},       {"b", 1e9},       {"tn", 1e12},     {"millions", 1e6},
-             {"billions", 1e9}, {"thousands", 1e3}};
+    } M[] = {{"thousand", 1e3}, {"million", 1e6},  {"billion", 1e9},  {"trillion", 1e12}, {"k", 1e3},
+             {"m", 1e6},        {"mn", 1e6},       {"mln", 1e6},      {"bn", 1e9},        {"b", 1e9},
+             {"tn", 1e12},      {"millions", 1e6}, {"billions", 1e9}, {"thousands", 1e3}};
     for (size_t i = 0; i < sizeof M / sizeof M[0]; i++) {
         if (strcmp(w, M[i].w) == 0) {
             return M[i].v;
@@ -120,8 +119,7 @@ static double magnitude_word(const char *w)
 static bool number_at(const am_t *c, size_t k, double *v, size_t *end)
 {
     const engine_result_t *r = c->r;
-    if (k >= r->n_toks || !(r->toks[k].flags & ENGINE_TOK_NUMBER) ||
-        (r->toks[k].flags & ENGINE_TOK_HYPHEN)) {
+    if (k >= r->n_toks || !(r->toks[k].flags & ENGINE_TOK_NUMBER) || (r->toks[k].flags & ENGINE_TOK_HYPHEN)) {
         return false;
     }
     char buf[48], *e;
@@ -246,8 +244,8 @@ static size_t number_first(am_t *c, size_t k)
         emit(c, k, end + 2, v, "percent", "percent");
         return end + 2 - k;
     }
-    if ((u->flags & ENGINE_TOK_WORD) && !(u->flags & (ENGINE_TOK_CAP | ENGINE_TOK_STOP |
-                                                      ENGINE_TOK_NUMBER | ENGINE_TOK_CLITIC)) &&
+    if ((u->flags & ENGINE_TOK_WORD) &&
+        !(u->flags & (ENGINE_TOK_CAP | ENGINE_TOK_STOP | ENGINE_TOK_NUMBER | ENGINE_TOK_CLITIC)) &&
         u->end - u->start >= 3 && engine_month_at(r, end) == 0 && r->english) {
         emit(c, k, end + 1, v, engine_tok_fold(r, end, w, sizeof w), "count");
         return end + 1 - k;

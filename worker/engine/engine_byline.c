@@ -30,14 +30,13 @@ static bool fold_is(const engine_result_t *r, size_t k, const char *w)
 {
     char buf[16];
     const engine_tok_t *t = &r->toks[k];
-    return engine_fold(r->text + t->start, t->end - t->start, buf, sizeof buf) != 0 &&
-           strcmp(buf, w) == 0;
+    return engine_fold(r->text + t->start, t->end - t->start, buf, sizeof buf) != 0 && strcmp(buf, w) == 0;
 }
 
 static bool particle(const engine_result_t *r, size_t k)
 {
-    static const char *const P[] = {"de", "van", "von", "der", "den", "al", "bin", "ibn",
-                                    "da", "del", "della", "la", "le", "du", "di", "el", "dos"};
+    static const char *const P[] = {"de",  "van",   "von", "der", "den", "al", "bin", "ibn", "da",
+                                    "del", "della", "la",  "le",  "du",  "di", "el",  "dos"};
     for (size_t i = 0; i < sizeof P / sizeof P[0]; i++) {
         if (fold_is(r, k, P[i])) {
             return true;
@@ -50,8 +49,7 @@ static bool name_token(const engine_result_t *r, size_t k)
 {
     const engine_tok_t *t = &r->toks[k];
     return ((t->flags & ENGINE_TOK_WORD) && (t->flags & ENGINE_TOK_CAP) && !fold_is(r, k, "and")) ||
-           particle(r, k) || (t->flags & ENGINE_TOK_CLITIC) ||
-           (t->flags & ENGINE_TOK_APOS);
+           particle(r, k) || (t->flags & ENGINE_TOK_CLITIC) || (t->flags & ENGINE_TOK_APOS);
 }
 
 static void add_author(engine_result_t *r, size_t a, size_t z)
@@ -120,8 +118,7 @@ static bool byline_words(const engine_result_t *r, line_t l)
         }
     }
     char last = r->text[r->toks[l.end - 1].end - 1];
-    return !(last == '.' && !(r->toks[l.end - 1].flags & ENGINE_TOK_ABBREV)) && last != '?' &&
-           last != '!';
+    return !(last == '.' && !(r->toks[l.end - 1].flags & ENGINE_TOK_ABBREV)) && last != '?' && last != '!';
 }
 
 /* Whether line l is a byline; adds its authors (or warns when it names nobody). */
@@ -165,8 +162,7 @@ void engine_byline(engine_result_t *r)
                 lines[nl++] = l;
             } else {
                 if (nl == HEAD_LINES + TAIL_LINES) {
-                    memmove(&lines[HEAD_LINES], &lines[HEAD_LINES + 1],
-                            (TAIL_LINES - 1) * sizeof lines[0]);
+                    memmove(&lines[HEAD_LINES], &lines[HEAD_LINES + 1], (TAIL_LINES - 1) * sizeof lines[0]);
                     nl--;
                 }
                 lines[nl++] = l;

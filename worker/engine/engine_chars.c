@@ -9,14 +9,22 @@
 #define P ENGINE_CC_PUNCT
 /* ASCII: letters, digits, newline, white space and controls; the rest punctuation. */
 const uint8_t engine_ascii_cc[128] = {
-    S, S, S, S, S, S, S, S, S, S, ENGINE_CC_NEWLINE, S, S, S, S, S, /* 0x00 */
-    S, S, S, S, S, S, S, S, S, S, S, S, S, S, S, S,                 /* 0x10 */
-    S, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P,                 /* 0x20 */
-    D, D, D, D, D, D, D, D, D, D, P, P, P, P, P, P,                 /* 0x30 */
-    P, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,                 /* 0x40 */
-    L, L, L, L, L, L, L, L, L, L, L, P, P, P, P, P,                 /* 0x50 */
-    P, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,                 /* 0x60 */
-    L, L, L, L, L, L, L, L, L, L, L, P, P, P, P, S,                 /* 0x70 */
+    S, S, S, S, S, S, S, S, S, S, ENGINE_CC_NEWLINE,
+    S, S, S, S, S, /* 0x00 */
+    S, S, S, S, S, S, S, S, S, S, S,
+    S, S, S, S, S, /* 0x10 */
+    S, P, P, P, P, P, P, P, P, P, P,
+    P, P, P, P, P, /* 0x20 */
+    D, D, D, D, D, D, D, D, D, D, P,
+    P, P, P, P, P, /* 0x30 */
+    P, L, L, L, L, L, L, L, L, L, L,
+    L, L, L, L, L, /* 0x40 */
+    L, L, L, L, L, L, L, L, L, L, L,
+    P, P, P, P, P, /* 0x50 */
+    P, L, L, L, L, L, L, L, L, L, L,
+    L, L, L, L, L, /* 0x60 */
+    L, L, L, L, L, L, L, L, L, L, L,
+    P, P, P, P, S, /* 0x70 */
 };
 #undef L
 #undef D
@@ -85,9 +93,8 @@ bool engine_cp_is_apos(uint32_t cp)
 
 bool engine_cp_is_quote(uint32_t cp)
 {
-    return cp == '"' || cp == '\'' || cp == 0x2018 || cp == 0x2019 || cp == 0x201C ||
-           cp == 0x201D || cp == 0x201E || cp == 0x00AB || cp == 0x00BB || cp == 0x2039 ||
-           cp == 0x203A;
+    return cp == '"' || cp == '\'' || cp == 0x2018 || cp == 0x2019 || cp == 0x201C || cp == 0x201D ||
+           cp == 0x201E || cp == 0x00AB || cp == 0x00BB || cp == 0x2039 || cp == 0x203A;
 }
 
 size_t engine_encode(uint32_t cp, char *out)

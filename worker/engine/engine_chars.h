@@ -17,7 +17,7 @@ typedef enum {
     ENGINE_CC_NEWLINE,
     ENGINE_CC_LETTER,
     ENGINE_CC_DIGIT,
-    ENGINE_CC_MARK,   /* combining marks and format characters: part of a word */
+    ENGINE_CC_MARK, /* combining marks and format characters: part of a word */
     ENGINE_CC_PUNCT,
 } engine_cc_t;
 
@@ -37,8 +37,8 @@ static inline size_t engine_decode(const char *s, size_t avail, uint32_t *cp)
         *cp = ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
         return avail < 3 ? avail : 3;
     }
-    *cp = ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
-          ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+    *cp = ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) | ((uint32_t)(p[2] & 0x3F) << 6) |
+          (p[3] & 0x3F);
     return 4;
 }
 

@@ -86,9 +86,8 @@ void engine_count(engine_result_t *r)
     for (size_t k = 0; k < r->n_toks; k++) {
         const engine_tok_t *t = &r->toks[k];
         if ((t->flags & (ENGINE_TOK_WORD | ENGINE_TOK_NUMBER)) && !(t->flags & ENGINE_TOK_CLITIC)) {
-            int64_t cjk = (t->flags & ENGINE_TOK_NONASCII)
-                              ? ideographs(r->text + t->start, t->end - t->start)
-                              : 0;
+            int64_t cjk =
+                (t->flags & ENGINE_TOK_NONASCII) ? ideographs(r->text + t->start, t->end - t->start) : 0;
             r->words += cjk > 1 ? cjk : 1;
         }
     }

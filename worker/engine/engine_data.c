@@ -31,8 +31,8 @@ static int split_line(char *line, char **fields)
     return n;
 }
 
-int engine_data_lines(const char *data_dir, const char *name, engine_line_fn fn, void *ctx,
-                      char *errstr, size_t errlen)
+int engine_data_lines(const char *data_dir, const char *name, engine_line_fn fn, void *ctx, char *errstr,
+                      size_t errlen)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/engine/%s", data_dir, name);
@@ -90,17 +90,15 @@ uint32_t engine_stem_add(engine_data_t *d, const char *s, size_t n)
 
 /* Snowball algorithm names by ISO 639-1 code. */
 static const char *const STEMMER_LANGS[][2] = {
-    {"en", "english"},   {"fr", "french"},     {"de", "german"},    {"es", "spanish"},
-    {"it", "italian"},   {"pt", "portuguese"}, {"nl", "dutch"},     {"sv", "swedish"},
-    {"da", "danish"},    {"no", "norwegian"},  {"nb", "norwegian"}, {"fi", "finnish"},
-    {"ru", "russian"},   {"tr", "turkish"},    {"ro", "romanian"},  {"hu", "hungarian"},
-    {"id", "indonesian"}, {"ca", "catalan"},   {"el", "greek"},     {"ar", "arabic"},
-    {"hi", "hindi"},     {"lt", "lithuanian"}, {"eu", "basque"},    {"ga", "irish"},
-    {"hy", "armenian"},  {"sr", "serbian"},    {"ne", "nepali"},    {"ta", "tamil"},
+    {"en", "english"},    {"fr", "french"},     {"de", "german"},  {"es", "spanish"}, {"it", "italian"},
+    {"pt", "portuguese"}, {"nl", "dutch"},      {"sv", "swedish"}, {"da", "danish"},  {"no", "norwegian"},
+    {"nb", "norwegian"},  {"fi", "finnish"},    {"ru", "russian"}, {"tr", "turkish"}, {"ro", "romanian"},
+    {"hu", "hungarian"},  {"id", "indonesian"}, {"ca", "catalan"}, {"el", "greek"},   {"ar", "arabic"},
+    {"hi", "hindi"},      {"lt", "lithuanian"}, {"eu", "basque"},  {"ga", "irish"},   {"hy", "armenian"},
+    {"sr", "serbian"},    {"ne", "nepali"},     {"ta", "tamil"},
 };
 
-size_t engine_stem(engine_data_t *d, const char *lang, const char *w, size_t n, char *out,
-                   size_t cap)
+size_t engine_stem(engine_data_t *d, const char *lang, const char *w, size_t n, char *out, size_t cap)
 {
     size_t nl = sizeof STEMMER_LANGS / sizeof STEMMER_LANGS[0];
     size_t i = 0;
@@ -259,8 +257,8 @@ int engine_data_load(engine_t *e, char *errstr, size_t errlen)
         return rc;
     }
     engine_dates_load(d);
-    static const char *const REPORTING[] = {"said", "says", "told", "tells", "added", "asked",
-                                            "according", "reported", "reports", "announced"};
+    static const char *const REPORTING[] = {"said",  "says",      "told",     "tells",   "added",
+                                            "asked", "according", "reported", "reports", "announced"};
     for (size_t i = 0; i < sizeof REPORTING / sizeof REPORTING[0]; i++) {
         uint32_t id = engine_vocab_add(d, REPORTING[i], strlen(REPORTING[i]));
         d->ventries[id].flags |= ENGINE_VF_REPORTING;

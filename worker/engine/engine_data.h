@@ -21,26 +21,26 @@
 #define ENGINE_CACHE_MAX_WORDS 200000 /* dynamic vocabulary entries before a reset */
 
 enum {
-    ENGINE_VF_NEGATE = 1u << 0,  /* VADER negation ("not", "never", "without") */
-    ENGINE_VF_STEMMED = 1u << 1, /* stem field is valid */
-    ENGINE_VF_TIME = 1u << 2,    /* may start a time expression (engine_dates.c) */
+    ENGINE_VF_NEGATE = 1u << 0,    /* VADER negation ("not", "never", "without") */
+    ENGINE_VF_STEMMED = 1u << 1,   /* stem field is valid */
+    ENGINE_VF_TIME = 1u << 2,      /* may start a time expression (engine_dates.c) */
     ENGINE_VF_REPORTING = 1u << 3, /* a reporting verb ("said", "told"): ends key phrases */
 };
 
 enum {
-    ENGINE_SF_ACTIVE = 1u << 0,  /* an active (event) word, for tone.activity */
-    ENGINE_SF_THEME = 1u << 1,   /* some theme phrase starts with this stem */
+    ENGINE_SF_ACTIVE = 1u << 0, /* an active (event) word, for tone.activity */
+    ENGINE_SF_THEME = 1u << 1,  /* some theme phrase starts with this stem */
 };
 
 /* Words the tone rules name (engine_data.h tone_ids). */
 enum { ENGINE_TONE_BUT = 0, ENGINE_TONE_LEAST, ENGINE_TONE_AT, ENGINE_TONE_VERY };
 
 typedef struct {
-    float valence;  /* VADER mean valence, 0 when none */
-    float booster;  /* VADER booster/dampener scalar, 0 when none */
-    uint32_t stop;  /* bit i: a stopword of language i */
-    uint32_t stem;  /* English stem id (ENGINE_VF_STEMMED) */
-    uint16_t flags; /* ENGINE_VF_* */
+    float valence;     /* VADER mean valence, 0 when none */
+    float booster;     /* VADER booster/dampener scalar, 0 when none */
+    uint32_t stop;     /* bit i: a stopword of language i */
+    uint32_t stem;     /* English stem id (ENGINE_VF_STEMMED) */
+    uint16_t flags;    /* ENGINE_VF_* */
     uint8_t syllables; /* English syllable estimate + 1, 0 until computed */
     uint8_t time_word; /* engine_dates.c's code for a time word, 0 for none */
 } engine_vocab_t;
@@ -62,12 +62,12 @@ struct engine_data {
     int n_langs;
     int lang_en; /* bit index of English */
 
-    float allcaps_incr; /* VADER emphasis for ALL-CAPS words */
+    float allcaps_incr;   /* VADER emphasis for ALL-CAPS words */
     uint32_t tone_ids[4]; /* vocabulary ids of ENGINE_TONE_* words */
 
     engine_themes_t *themes;
     engine_currency_t *currency;
-    void *textcat;              /* libexttextcat handle */
+    void *textcat;                        /* libexttextcat handle */
     void *stemmers[ENGINE_MAX_LANGS + 1]; /* struct sb_stemmer *, created on first use */
 };
 
@@ -75,8 +75,8 @@ struct engine_data {
 typedef int (*engine_line_fn)(void *ctx, char **fields, int n, char *errstr, size_t errlen);
 /* Calls fn for each non-blank, non-comment line of data_dir/engine/name.  Errors
  * name the file and line. */
-int engine_data_lines(const char *data_dir, const char *name, engine_line_fn fn, void *ctx,
-                      char *errstr, size_t errlen);
+int engine_data_lines(const char *data_dir, const char *name, engine_line_fn fn, void *ctx, char *errstr,
+                      size_t errlen);
 
 /* Interns a folded word in the vocabulary (static part while loading). */
 uint32_t engine_vocab_add(engine_data_t *d, const char *w, size_t n);
@@ -84,8 +84,7 @@ uint32_t engine_vocab_add(engine_data_t *d, const char *w, size_t n);
 uint32_t engine_stem_add(engine_data_t *d, const char *s, size_t n);
 /* Snowball stem of a folded word in language lang ("en", ...) into out; returns its
  * length (the word itself when no stemmer exists for the language). */
-size_t engine_stem(engine_data_t *d, const char *lang, const char *w, size_t n, char *out,
-                   size_t cap);
+size_t engine_stem(engine_data_t *d, const char *lang, const char *w, size_t n, char *out, size_t cap);
 /* Bit index of a stopword language, or -1. */
 int engine_lang_index(const engine_data_t *d, const char *lang);
 

@@ -63,34 +63,83 @@ typedef struct {
 } month_name_t;
 
 static const month_name_t MONTHS[] = {
-    {"january", 1, true},    {"jan", 1, true},       {"february", 2, true},
-    {"feb", 2, true},        {"march", 3, true},     {"mar", 3, true},
-    {"april", 4, true},      {"apr", 4, true},       {"may", 5, true},
-    {"june", 6, true},       {"jun", 6, true},       {"july", 7, true},
-    {"jul", 7, true},        {"august", 8, true},    {"aug", 8, true},
-    {"september", 9, true},  {"sep", 9, true},       {"sept", 9, true},
-    {"october", 10, true},   {"oct", 10, true},      {"november", 11, true},
-    {"nov", 11, true},       {"december", 12, true}, {"dec", 12, true},
+    {"january", 1, true},
+    {"jan", 1, true},
+    {"february", 2, true},
+    {"feb", 2, true},
+    {"march", 3, true},
+    {"mar", 3, true},
+    {"april", 4, true},
+    {"apr", 4, true},
+    {"may", 5, true},
+    {"june", 6, true},
+    {"jun", 6, true},
+    {"july", 7, true},
+    {"jul", 7, true},
+    {"august", 8, true},
+    {"aug", 8, true},
+    {"september", 9, true},
+    {"sep", 9, true},
+    {"sept", 9, true},
+    {"october", 10, true},
+    {"oct", 10, true},
+    {"november", 11, true},
+    {"nov", 11, true},
+    {"december", 12, true},
+    {"dec", 12, true},
     /* French */
-    {"janvier", 1, false},   {"janv", 1, false},     {"février", 2, false},
-    {"fevrier", 2, false},   {"févr", 2, false},     {"fevr", 2, false},
-    {"mars", 3, false},      {"avril", 4, false},    {"avr", 4, false},
-    {"mai", 5, false},       {"juin", 6, false},     {"juillet", 7, false},
-    {"juil", 7, false},      {"août", 8, false},     {"aout", 8, false},
-    {"septembre", 9, false}, {"octobre", 10, false}, {"novembre", 11, false},
-    {"décembre", 12, false}, {"decembre", 12, false}, {"déc", 12, false},
+    {"janvier", 1, false},
+    {"janv", 1, false},
+    {"février", 2, false},
+    {"fevrier", 2, false},
+    {"févr", 2, false},
+    {"fevr", 2, false},
+    {"mars", 3, false},
+    {"avril", 4, false},
+    {"avr", 4, false},
+    {"mai", 5, false},
+    {"juin", 6, false},
+    {"juillet", 7, false},
+    {"juil", 7, false},
+    {"août", 8, false},
+    {"aout", 8, false},
+    {"septembre", 9, false},
+    {"octobre", 10, false},
+    {"novembre", 11, false},
+    {"décembre", 12, false},
+    {"decembre", 12, false},
+    {"déc", 12, false},
     /* German */
-    {"januar", 1, false},    {"jänner", 1, false},   {"februar", 2, false},
-    {"märz", 3, false},      {"maerz", 3, false},    {"mrz", 3, false},
-    {"juni", 6, false},      {"juli", 7, false},     {"oktober", 10, false},
-    {"okt", 10, false},      {"dezember", 12, false}, {"dez", 12, false},
+    {"januar", 1, false},
+    {"jänner", 1, false},
+    {"februar", 2, false},
+    {"märz", 3, false},
+    {"maerz", 3, false},
+    {"mrz", 3, false},
+    {"juni", 6, false},
+    {"juli", 7, false},
+    {"oktober", 10, false},
+    {"okt", 10, false},
+    {"dezember", 12, false},
+    {"dez", 12, false},
     /* Spanish */
-    {"enero", 1, false},     {"ene", 1, false},      {"febrero", 2, false},
-    {"marzo", 3, false},     {"abril", 4, false},    {"abr", 4, false},
-    {"mayo", 5, false},      {"junio", 6, false},    {"julio", 7, false},
-    {"agosto", 8, false},    {"ago", 8, false},      {"septiembre", 9, false},
-    {"setiembre", 9, false}, {"octubre", 10, false}, {"noviembre", 11, false},
-    {"diciembre", 12, false}, {"dic", 12, false},
+    {"enero", 1, false},
+    {"ene", 1, false},
+    {"febrero", 2, false},
+    {"marzo", 3, false},
+    {"abril", 4, false},
+    {"abr", 4, false},
+    {"mayo", 5, false},
+    {"junio", 6, false},
+    {"julio", 7, false},
+    {"agosto", 8, false},
+    {"ago", 8, false},
+    {"septiembre", 9, false},
+    {"setiembre", 9, false},
+    {"octubre", 10, false},
+    {"noviembre", 11, false},
+    {"diciembre", 12, false},
+    {"dic", 12, false},
 };
 
 const char *engine_tok_fold(const engine_result_t *r, size_t k, char *buf, size_t cap)
@@ -134,7 +183,7 @@ int engine_month_at(const engine_result_t *r, size_t k)
 
 int engine_weekday_at(const engine_result_t *r, size_t k)
 {
-    static const char *const DAYS[] = {"monday", "tuesday", "wednesday", "thursday",
+    static const char *const DAYS[] = {"monday", "tuesday",  "wednesday", "thursday",
                                        "friday", "saturday", "sunday"};
     if (k >= r->n_toks || !(r->toks[k].flags & ENGINE_TOK_CAP)) {
         return 0;
@@ -151,8 +200,7 @@ int engine_weekday_at(const engine_result_t *r, size_t k)
 
 long engine_tok_int(const engine_result_t *r, size_t k)
 {
-    if (k >= r->n_toks || (r->toks[k].flags & (ENGINE_TOK_NUMBER | ENGINE_TOK_WORD)) !=
-                              ENGINE_TOK_NUMBER) {
+    if (k >= r->n_toks || (r->toks[k].flags & (ENGINE_TOK_NUMBER | ENGINE_TOK_WORD)) != ENGINE_TOK_NUMBER) {
         return -1;
     }
     const engine_tok_t *t = &r->toks[k];
@@ -202,8 +250,8 @@ static int year_at(const engine_result_t *r, size_t k)
 
 static bool punct_is(const engine_result_t *r, size_t k, char c)
 {
-    return k < r->n_toks && (r->toks[k].flags & ENGINE_TOK_PUNCT) &&
-           r->toks[k].end - r->toks[k].start == 1 && r->text[r->toks[k].start] == c;
+    return k < r->n_toks && (r->toks[k].flags & ENGINE_TOK_PUNCT) && r->toks[k].end - r->toks[k].start == 1 &&
+           r->text[r->toks[k].start] == c;
 }
 
 static bool word_is(const engine_result_t *r, size_t k, const char *w)
@@ -228,8 +276,7 @@ static bool iso_at(const engine_result_t *r, size_t k, engine_dmatch_t *m)
     char buf[11];
     memcpy(buf, r->text + t->start, 10);
     buf[10] = '\0';
-    if (sscanf(buf, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10 || d < 1 ||
-        !valid(y, mo, d)) {
+    if (sscanf(buf, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10 || d < 1 || !valid(y, mo, d)) {
         return false;
     }
     *m = (engine_dmatch_t){y, mo, d, k, k + 1};
@@ -299,8 +346,7 @@ bool engine_date_at(const engine_result_t *r, size_t k, int default_year, engine
     if (k >= r->n_toks) {
         return false;
     }
-    return iso_at(r, k, m) || month_first(r, k, default_year, m) ||
-           day_first(r, k, default_year, m);
+    return iso_at(r, k, m) || month_first(r, k, default_year, m) || day_first(r, k, default_year, m);
 }
 
 static char *put2(char *p, int v)

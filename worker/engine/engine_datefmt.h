@@ -14,9 +14,9 @@
 #include <stdint.h>
 
 typedef struct {
-    int y, m, d;    /* d == 0: month precision; m == 0: year precision */
-    size_t first;   /* index of its first token (set by callers that need it) */
-    size_t end;     /* index of the token after the expression */
+    int y, m, d;  /* d == 0: month precision; m == 0: year precision */
+    size_t first; /* index of its first token (set by callers that need it) */
+    size_t end;   /* index of the token after the expression */
 } engine_dmatch_t;
 
 int64_t engine_days_from_civil(int y, int m, int d);

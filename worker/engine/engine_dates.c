@@ -26,27 +26,82 @@
 /* Words the expressions are made of, as codes in their vocabulary entries, so a
  * test is one comparison.  Codes before TW_AGO may start an expression. */
 enum {
-    TW_NONE = 0, TW_THIS, TW_LAST, TW_NEXT, TW_PAST, TW_PREVIOUS, TW_COMING, TW_CURRENT,
-    TW_EARLY, TW_MID, TW_LATE, TW_EARLIER, TW_TODAY, TW_YESTERDAY, TW_TOMORROW, TW_TONIGHT,
-    TW_ON, TW_SINCE, TW_UNTIL, TW_BY, TW_BEFORE, TW_A, TW_AN, TW_ZERO, TW_ONE, TW_TWO,
-    TW_THREE, TW_FOUR, TW_FIVE, TW_SIX, TW_SEVEN, TW_EIGHT, TW_NINE, TW_TEN, TW_ELEVEN,
-    TW_TWELVE, TW_AGO, TW_WEEK, TW_WEEKS, TW_WEEKEND, TW_MONTH, TW_MONTHS, TW_YEAR, TW_YEARS,
-    TW_DAY, TW_DAYS, TW_OF, TW_IN, TW_DURING, TW_FROM, TW_AFTER, TW_THROUGHOUT, TW_MONDAY,
-    TW_TUESDAY, TW_WEDNESDAY, TW_THURSDAY, TW_FRIDAY, TW_SATURDAY, TW_SUNDAY, TW_COUNT
+    TW_NONE = 0,
+    TW_THIS,
+    TW_LAST,
+    TW_NEXT,
+    TW_PAST,
+    TW_PREVIOUS,
+    TW_COMING,
+    TW_CURRENT,
+    TW_EARLY,
+    TW_MID,
+    TW_LATE,
+    TW_EARLIER,
+    TW_TODAY,
+    TW_YESTERDAY,
+    TW_TOMORROW,
+    TW_TONIGHT,
+    TW_ON,
+    TW_SINCE,
+    TW_UNTIL,
+    TW_BY,
+    TW_BEFORE,
+    TW_A,
+    TW_AN,
+    TW_ZERO,
+    TW_ONE,
+    TW_TWO,
+    TW_THREE,
+    TW_FOUR,
+    TW_FIVE,
+    TW_SIX,
+    TW_SEVEN,
+    TW_EIGHT,
+    TW_NINE,
+    TW_TEN,
+    TW_ELEVEN,
+    TW_TWELVE,
+    TW_AGO,
+    TW_WEEK,
+    TW_WEEKS,
+    TW_WEEKEND,
+    TW_MONTH,
+    TW_MONTHS,
+    TW_YEAR,
+    TW_YEARS,
+    TW_DAY,
+    TW_DAYS,
+    TW_OF,
+    TW_IN,
+    TW_DURING,
+    TW_FROM,
+    TW_AFTER,
+    TW_THROUGHOUT,
+    TW_MONDAY,
+    TW_TUESDAY,
+    TW_WEDNESDAY,
+    TW_THURSDAY,
+    TW_FRIDAY,
+    TW_SATURDAY,
+    TW_SUNDAY,
+    TW_COUNT
 };
 
 static const char *const TW_WORDS[TW_COUNT] = {
-    "", "this", "last", "next", "past", "previous", "coming", "current", "early", "mid", "late",
-    "earlier", "today", "yesterday", "tomorrow", "tonight", "on", "since", "until", "by",
-    "before", "a", "an", "zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
-    "nine", "ten", "eleven", "twelve", "ago", "week", "weeks", "weekend", "month", "months",
-    "year", "years", "day", "days", "of", "in", "during", "from", "after", "throughout",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+    "",       "this",     "last",   "next",       "past",   "previous",  "coming",    "current",
+    "early",  "mid",      "late",   "earlier",    "today",  "yesterday", "tomorrow",  "tonight",
+    "on",     "since",    "until",  "by",         "before", "a",         "an",        "zero",
+    "one",    "two",      "three",  "four",       "five",   "six",       "seven",     "eight",
+    "nine",   "ten",      "eleven", "twelve",     "ago",    "week",      "weeks",     "weekend",
+    "month",  "months",   "year",   "years",      "day",    "days",      "of",        "in",
+    "during", "from",     "after",  "throughout", "monday", "tuesday",   "wednesday", "thursday",
+    "friday", "saturday", "sunday"};
 
 typedef struct {
     const engine_t *e;
     engine_result_t *r;
-    int64_t pub;      /* publication day number, or INT64_MIN */
+    int64_t pub; /* publication day number, or INT64_MIN */
     int py, pm, pd;
 } dt_t;
 
@@ -263,7 +318,7 @@ static size_t deictic(dt_t *c, size_t k, char *out)
     int off = is(c, k, TW_TODAY) || is(c, k, TW_TONIGHT) ? 0
               : is(c, k, TW_YESTERDAY)                   ? -1
               : is(c, k, TW_TOMORROW)                    ? 1
-                                                        : 2;
+                                                         : 2;
     if (off == 2) {
         return 0;
     }
@@ -297,8 +352,18 @@ static size_t relative(dt_t *c, size_t k, size_t *first, char *out)
 static bool year_prep(dt_t *c, size_t k)
 {
     switch (tw(c, k)) {
-    case TW_IN: case TW_SINCE: case TW_DURING: case TW_BY: case TW_UNTIL: case TW_FROM:
-    case TW_BEFORE: case TW_AFTER: case TW_OF: case TW_EARLY: case TW_LATE: case TW_MID:
+    case TW_IN:
+    case TW_SINCE:
+    case TW_DURING:
+    case TW_BY:
+    case TW_UNTIL:
+    case TW_FROM:
+    case TW_BEFORE:
+    case TW_AFTER:
+    case TW_OF:
+    case TW_EARLY:
+    case TW_LATE:
+    case TW_MID:
     case TW_THROUGHOUT:
         return true;
     default:
@@ -323,8 +388,8 @@ static size_t bare(dt_t *c, size_t k, char *out)
     const char *w = c->r->text + t->start;
     int dec;
     char s;
-    if (t->end - t->start == 5 && (t->flags & ENGINE_TOK_NUMBER) &&
-        sscanf(w, "%4d%c", &dec, &s) == 2 && s == 's' && dec % 10 == 0 && dec >= 1000) {
+    if (t->end - t->start == 5 && (t->flags & ENGINE_TOK_NUMBER) && sscanf(w, "%4d%c", &dec, &s) == 2 &&
+        s == 's' && dec % 10 == 0 && dec >= 1000) {
         snprintf(out, VALUE_MAX, "%04d/%04d", dec, dec + 9);
         return 1;
     }

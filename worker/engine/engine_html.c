@@ -23,8 +23,8 @@ enum { SEP_NONE = 0, SEP_SPACE, SEP_LINE, SEP_PARA };
 
 typedef struct {
     ds_buf_t out;
-    int pending;   /* separator owed before the next text */
-    int pre;       /* depth inside <pre> */
+    int pending; /* separator owed before the next text */
+    int pre;     /* depth inside <pre> */
     ds_buf_t h1, title;
     bool in_h1, h1_done;
 } walk_t;
@@ -39,13 +39,13 @@ static bool name_in(const xmlChar *name, const char *const *list)
     return false;
 }
 
-static const char *const DROP[] = {"script", "style", "noscript", "template", "svg", "math",
-                                   "iframe", "object", "embed", "canvas", "nav", "aside",
-                                   "form", "select", "button", "head", NULL};
-static const char *const BLOCK[] = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul",
-                                    "ol", "blockquote", "pre", "section", "article", "header",
-                                    "footer", "main", "figure", "figcaption", "table", "tr",
-                                    "dl", "dt", "dd", "address", "hr", "body", "center", NULL};
+static const char *const DROP[] = {"script", "style",  "noscript", "template", "svg", "math",
+                                   "iframe", "object", "embed",    "canvas",   "nav", "aside",
+                                   "form",   "select", "button",   "head",     NULL};
+static const char *const BLOCK[] = {
+    "p",     "div",        "h1",  "h2",      "h3",      "h4",      "h5",     "h6",   "li",     "ul",
+    "ol",    "blockquote", "pre", "section", "article", "header",  "footer", "main", "figure", "figcaption",
+    "table", "tr",         "dl",  "dt",      "dd",      "address", "hr",     "body", "center", NULL};
 
 static void owe(walk_t *w, int sep)
 {
@@ -167,12 +167,12 @@ static const char *clean(engine_result_t *r, const ds_buf_t *b, bool cut_site)
     return out;
 }
 
-int engine_html_to_text(engine_result_t *r, const char *html, size_t len, ds_buf_t *out,
-                        char *errstr, size_t errlen)
+int engine_html_to_text(engine_result_t *r, const char *html, size_t len, ds_buf_t *out, char *errstr,
+                        size_t errlen)
 {
-    htmlDocPtr doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
-                                    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                        HTML_PARSE_NONET);
+    htmlDocPtr doc =
+        htmlReadMemory(html, (int)len, NULL, "UTF-8",
+                       HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
     if (doc == NULL) {
         snprintf(errstr, errlen, "HTML could not be parsed");
         return DS_EANALYSIS;

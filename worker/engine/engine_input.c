@@ -112,8 +112,8 @@ static bool is_html(const engine_result_t *r)
     return r->in.format != NULL && strcmp(r->in.format, "html") == 0;
 }
 
-int engine_prepare_text(engine_t *e, engine_result_t *r, const char *text, size_t len,
-                        char *errstr, size_t errlen)
+int engine_prepare_text(engine_t *e, engine_result_t *r, const char *text, size_t len, char *errstr,
+                        size_t errlen)
 {
     (void)e;
     const char *f = r->in.format;

@@ -46,7 +46,7 @@ static inline bool engine_is_content(const engine_word_t *w, const engine_tok_t 
 struct engine {
     char *data_dir;
     engine_data_t *data;
-    void *ner; /* NER/geo state when that stage is built in, else NULL */
+    void *ner;                  /* NER/geo state when that stage is built in, else NULL */
     engine_stage_fn stage_hook; /* benchmarks only */
     void *stage_ctx;
 
@@ -60,33 +60,33 @@ struct engine {
 
 typedef struct {
     const char *code;
-    double score;          /* hits per 1,000 words */
+    double score; /* hits per 1,000 words */
     uint32_t count;
-    uint32_t first_hit;    /* index into result hits */
+    uint32_t first_hit; /* index into result hits */
     uint32_t n_hits;
 } engine_theme_t;
 
 typedef struct {
-    const char *text;      /* surface form of the best variant */
+    const char *text; /* surface form of the best variant */
     double score;
     uint32_t count;
 } engine_keyword_t;
 
 typedef struct {
-    uint32_t start, end;   /* span of the expression */
-    const char *value;     /* ISO 8601 date, month, year or range "a/b" */
+    uint32_t start, end; /* span of the expression */
+    const char *value;   /* ISO 8601 date, month, year or range "a/b" */
 } engine_date_t;
 
 typedef struct {
     uint32_t start, end;
-    double value;          /* in units, magnitude applied: 13.7e9 */
-    const char *unit;      /* ISO 4217 code, "percent", or the counted noun */
-    const char *kind;      /* "money", "percent", "count" */
+    double value;     /* in units, magnitude applied: 13.7e9 */
+    const char *unit; /* ISO 4217 code, "percent", or the counted noun */
+    const char *kind; /* "money", "percent", "count" */
 } engine_amount_t;
 
 typedef struct {
-    uint32_t start, end;   /* span of the quoted text, without the marks */
-    const char *speaker;   /* NULL when none found */
+    uint32_t start, end; /* span of the quoted text, without the marks */
+    const char *speaker; /* NULL when none found */
 } engine_quote_t;
 
 typedef struct {
@@ -96,13 +96,13 @@ typedef struct {
 
 struct engine_result {
     engine_arena_t arena;
-    engine_input_t in;      /* copied strings (arena), for the JSON */
+    engine_input_t in; /* copied strings (arena), for the JSON */
     char digest[65];
 
     /* analysed text: NFC of the input, or text extracted from HTML */
     char *text;
     size_t len;
-    bool text_differs;      /* true when text is not the bytes as submitted */
+    bool text_differs; /* true when text is not the bytes as submitted */
 
     engine_tok_t *toks;
     size_t n_toks, cap_toks;
@@ -113,19 +113,19 @@ struct engine_result {
 
     /* meta */
     const char *title;
-    const char *html_title;     /* <h1> or <title> of HTML input, or NULL */
-    int32_t title_sent;         /* the sentence that is the headline, or -1 */
+    const char *html_title;            /* <h1> or <title> of HTML input, or NULL */
+    int32_t title_sent;                /* the sentence that is the headline, or -1 */
     uint32_t byline_first, byline_end; /* tokens of the byline line (empty when none) */
     const char *authors[ENGINE_MAX_AUTHORS];
     size_t n_authors;
-    const char *published;      /* ISO 8601 or NULL */
-    const char *published_raw;  /* as found or given, or NULL */
-    int64_t published_ms;       /* -1 when unknown */
-    int pub_y, pub_m, pub_d;    /* 0 when unknown */
-    const char *dateline;       /* place of the dateline, or NULL */
+    const char *published;     /* ISO 8601 or NULL */
+    const char *published_raw; /* as found or given, or NULL */
+    int64_t published_ms;      /* -1 when unknown */
+    int pub_y, pub_m, pub_d;   /* 0 when unknown */
+    const char *dateline;      /* place of the dateline, or NULL */
     const char *lang;
     double lang_confidence;
-    bool english;               /* English-only stages run */
+    bool english; /* English-only stages run */
 
     /* counts */
     int64_t chars, words, syllables;
@@ -135,11 +135,11 @@ struct engine_result {
 
     engine_keyword_t *keywords;
     size_t n_keywords;
-    uint32_t *summary;          /* sentence indexes, document order */
+    uint32_t *summary; /* sentence indexes, document order */
     size_t n_summary;
     engine_theme_t *themes;
     size_t n_themes;
-    uint32_t *theme_hits;       /* pairs start,end */
+    uint32_t *theme_hits; /* pairs start,end */
     size_t n_theme_hits;
     engine_date_t *dates;
     size_t n_dates, cap_dates;
@@ -173,13 +173,13 @@ void engine_data_free(engine_t *e);
 
 /* Input (engine_input.c): NFC or HTML extraction into r->text; DS_EEMPTY when
  * nothing but white space remains. */
-int engine_prepare_text(engine_t *e, engine_result_t *r, const char *text, size_t len,
-                        char *errstr, size_t errlen);
+int engine_prepare_text(engine_t *e, engine_result_t *r, const char *text, size_t len, char *errstr,
+                        size_t errlen);
 
 /* HTML (engine_html.c): appends the text of an HTML document to out and sets
  * r->html_title. */
-int engine_html_to_text(engine_result_t *r, const char *html, size_t len, ds_buf_t *out,
-                        char *errstr, size_t errlen);
+int engine_html_to_text(engine_result_t *r, const char *html, size_t len, ds_buf_t *out, char *errstr,
+                        size_t errlen);
 
 /* Stages, in pipeline order (each in its own file). */
 void engine_tokenize(engine_result_t *r);

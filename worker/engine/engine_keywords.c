@@ -6,16 +6,16 @@
  * run (so a possessive "Iran’s nuclear program" yields "Iran" and "nuclear
  * program").  Breakers are English past forms ("agreed"), reporting verbs ("told")
  * and title abbreviations ("Gen.").  Longer runs contribute their words one by one.
- * The byline gives none either.  The headline gives no candidates (title case would make every word a phrase) but
- * boosts candidates sharing a stem with it by 1.5.  Candidates are identified by their
- * sequence of Snowball stems, which merges variants ("sanction", "sanctions").
+ * The byline gives none either.  The headline gives no candidates (title case would make every word a phrase)
+ * but boosts candidates sharing a stem with it by 1.5.  Candidates are identified by their sequence of
+ * Snowball stems, which merges variants ("sanction", "sanctions").
  *
  * A single word's count is every mention of its stem, also inside longer phrases.
  * score(p) = count(p)^0.7 * sqrt(mean stem frequency of its words) *
  * (1 + 0.5 (len - 1)), times 1.2 when it first occurs in the first fifth of the
  * text, normalised so the best is 1: frequent words count, but sublinearly, so a
- * repeated two-word phrase can beat a name mentioned a dozen times.  The shown text is the first occurrence not at a sentence start (so
- * capitalisation is the text's own), else the first; a single word shows its most
+ * repeated two-word phrase can beat a name mentioned a dozen times.  The shown text is the first occurrence
+ * not at a sentence start (so capitalisation is the text's own), else the first; a single word shows its most
  * frequent spelling.  A phrase inside an already
  * chosen better phrase is skipped.  Ties break on text, so output never depends on
  * hash order.
@@ -33,17 +33,17 @@
 typedef struct {
     uint32_t first_tok, best_tok; /* first and displayed occurrence */
     uint32_t count, first_sent;
-    uint16_t len;                 /* content words */
-    uint16_t ntok;                /* tokens spanned by the displayed occurrence */
+    uint16_t len;  /* content words */
+    uint16_t ntok; /* tokens spanned by the displayed occurrence */
     double score;
 } cand_t;
 
 typedef struct {
     const engine_t *e;
     engine_result_t *r;
-    engine_imap_t title;  /* stem id + 1 of headline words */
-    engine_imap_t freq;   /* stem id + 1 -> count */
-    engine_imap_t index;  /* phrase key -> candidate index + 1 */
+    engine_imap_t title; /* stem id + 1 of headline words */
+    engine_imap_t freq;  /* stem id + 1 -> count */
+    engine_imap_t index; /* phrase key -> candidate index + 1 */
     cand_t *cands;
     size_t n;
 } kw_t;
@@ -232,7 +232,8 @@ static uint32_t best_surface(const kw_t *k, const cand_t *c)
     uint32_t stem = k->e->words[c->first_tok].stem;
     for (size_t i = 0; i < k->r->n_toks; i++) {
         const engine_word_t *w = &k->e->words[i];
-        if (w->stem != stem || !engine_is_content(w, &k->r->toks[i]) || (int32_t)k->r->toks[i].sent == k->r->title_sent) {
+        if (w->stem != stem || !engine_is_content(w, &k->r->toks[i]) ||
+            (int32_t)k->r->toks[i].sent == k->r->title_sent) {
             continue;
         }
         size_t v = 0;

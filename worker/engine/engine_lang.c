@@ -57,8 +57,7 @@ static double damp(size_t words)
 }
 
 /* Stopword vote over the first words; returns the leader's bit index or -1. */
-static int stopword_vote(const engine_t *e, const engine_result_t *r, size_t *words,
-                         double *conf)
+static int stopword_vote(const engine_t *e, const engine_result_t *r, size_t *words, double *conf)
 {
     const engine_data_t *d = e->data;
     uint32_t cnt[ENGINE_MAX_LANGS] = {0};
@@ -99,8 +98,7 @@ static int stopword_vote(const engine_t *e, const engine_result_t *r, size_t *wo
 }
 
 /* textcat on the start of the text; returns a static language name or NULL. */
-static const char *textcat_vote(const engine_t *e, const engine_result_t *r, size_t words,
-                                double *conf)
+static const char *textcat_vote(const engine_t *e, const engine_result_t *r, size_t words, double *conf)
 {
     void *tc = e->data->textcat;
     size_t n = r->len < TEXTCAT_SAMPLE_BYTES ? r->len : TEXTCAT_SAMPLE_BYTES;
@@ -111,14 +109,11 @@ static const char *textcat_vote(const engine_t *e, const engine_result_t *r, siz
     int k = textcat_ClassifyFull(tc, r->text, n, c);
     const char *name = NULL;
     if (k > 0 && c[0].name != NULL && strlen(c[0].name) <= 3) {
-        static const char *const known[] = {"en", "fr", "de", "es", "it", "pt", "nl", "sv",
-                                            "da", "nb", "nn", "fi", "ru", "tr", "pl", "ro",
-                                            "hu", "id", "ca", "cs", "el", "ar", "hi", "lt",
-                                            "eu", "ga", "hy", "uk", "bg", "hr", "sk", "sl",
-                                            "vi", "zh", "ja", "ko", "he", "fa", "ur", "bn",
-                                            "ta", "th", "ms", "sw", "tl", "sq", "sr", "mk",
-                                            "be", "et", "lv", "is", "cy", "af", "gl", "ka",
-                                            "az", "kk", "uz", "mn", "am", "so", "yo", "zu"};
+        static const char *const known[] = {
+            "en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "nb", "nn", "fi", "ru", "tr", "pl", "ro",
+            "hu", "id", "ca", "cs", "el", "ar", "hi", "lt", "eu", "ga", "hy", "uk", "bg", "hr", "sk", "sl",
+            "vi", "zh", "ja", "ko", "he", "fa", "ur", "bn", "ta", "th", "ms", "sw", "tl", "sq", "sr", "mk",
+            "be", "et", "lv", "is", "cy", "af", "gl", "ka", "az", "kk", "uz", "mn", "am", "so", "yo", "zu"};
         for (size_t i = 0; i < sizeof known / sizeof known[0] && name == NULL; i++) {
             if (strcmp(known[i], c[0].name) == 0) {
                 name = known[i];

@@ -1,10 +1,10 @@
 /* engine_lex.h: an interning table of short strings (words, stems, phrases).
  *
  * Open addressing over 64-bit FNV-1a hashes (the low bits pick the slot, the high
- * half is kept in it as a tag), keys kept in one pool and compared exactly.  Ids are dense (0, 1, 2 ... in insertion order) so callers keep their
- * payloads in parallel arrays.  The loaders fill the static part once; during
- * analysis the engine may add entries (a stem cache) and later truncate back to
- * the static part to bound memory.  Not thread-safe, like the engine.
+ * half is kept in it as a tag), keys kept in one pool and compared exactly.  Ids are dense (0, 1, 2 ... in
+ * insertion order) so callers keep their payloads in parallel arrays.  The loaders fill the static part once;
+ * during analysis the engine may add entries (a stem cache) and later truncate back to the static part to
+ * bound memory.  Not thread-safe, like the engine.
  */
 #ifndef ENGINE_LEX_H
 #define ENGINE_LEX_H
@@ -22,10 +22,10 @@ typedef struct {
 
 typedef struct {
     engine_lex_slot_t *slots; /* tag and id side by side: one cache line per probe */
-    size_t mask;      /* slots - 1 */
-    uint32_t *koff;   /* per id: key offset in pool */
-    uint32_t *klen;   /* per id: key length */
-    size_t n, cap;    /* ids */
+    size_t mask;              /* slots - 1 */
+    uint32_t *koff;           /* per id: key offset in pool */
+    uint32_t *klen;           /* per id: key length */
+    size_t n, cap;            /* ids */
     char *pool;
     size_t pool_len, pool_cap;
 } engine_lex_t;

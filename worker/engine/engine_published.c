@@ -4,7 +4,8 @@
  * "2008-02-22T09:30:00Z"), or any format engine_date_at() reads ("May 01, 2007",
  * "Fri, 22 Feb 2008 09:30:00 +0100", "22 février 2008") with an optional time and
  * zone.  Otherwise the first full date in the document's head (the short lines
- * before the first real sentence) or in the dateline is the publication date.  published_raw keeps the text the date came from.
+ * before the first real sentence) or in the dateline is the publication date.  published_raw keeps the text
+ * the date came from.
  *
  * A dateline opens the body: a place in capitals (or capitalised and followed by a
  * date), an optional date or "(Agency)", then a dash: "VIENNA, Feb. 22, 2008 —",
@@ -22,8 +23,7 @@
 #define HEAD_SENT_WORDS 12 /* the first sentence this long starts the body */
 #define DATELINE_MAX_PLACE 4
 
-static void set_published(engine_result_t *r, int y, int m, int d, int64_t ms_of_day,
-                          bool with_time)
+static void set_published(engine_result_t *r, int y, int m, int d, int64_t ms_of_day, bool with_time)
 {
     char iso[32];
     r->pub_y = y;
@@ -36,8 +36,8 @@ static void set_published(engine_result_t *r, int y, int m, int d, int64_t ms_of
         int64_t rest = (ms - day * 86400000) / 1000;
         int yy, mm, dd;
         engine_civil_from_days(day, &yy, &mm, &dd);
-        snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02dZ", yy, mm, dd,
-                 (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60));
+        snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02dZ", yy, mm, dd, (int)(rest / 3600),
+                 (int)(rest / 60 % 60), (int)(rest % 60));
     } else {
         engine_iso(y, m, d, iso);
     }

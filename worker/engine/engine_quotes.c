@@ -44,11 +44,10 @@ static bool is(qt_t *q, size_t k, const char *w)
 
 static bool speech_verb(qt_t *q, size_t k)
 {
-    static const char *const V[] = {"said",    "says",     "say",     "told",    "tells",
-                                    "added",   "adds",     "stated",  "asked",   "declared",
-                                    "insisted", "warned",  "noted",   "explained", "wrote",
-                                    "argued",  "replied",  "continued", "stressed", "recalled",
-                                    "announced", "remarked", "observed", "according"};
+    static const char *const V[] = {
+        "said",    "says",      "say",      "told",     "tells",     "added",     "adds",     "stated",
+        "asked",   "declared",  "insisted", "warned",   "noted",     "explained", "wrote",    "argued",
+        "replied", "continued", "stressed", "recalled", "announced", "remarked",  "observed", "according"};
     if (k >= q->r->n_toks) {
         return false;
     }
@@ -62,8 +61,8 @@ static bool speech_verb(qt_t *q, size_t k)
 
 static bool name_tok(const engine_result_t *r, size_t k)
 {
-    return k < r->n_toks && (r->toks[k].flags & ENGINE_TOK_WORD) &&
-           (r->toks[k].flags & ENGINE_TOK_CAP) && !(r->toks[k].flags & ENGINE_TOK_STOP);
+    return k < r->n_toks && (r->toks[k].flags & ENGINE_TOK_WORD) && (r->toks[k].flags & ENGINE_TOK_CAP) &&
+           !(r->toks[k].flags & ENGINE_TOK_STOP);
 }
 
 /* The speaker's name run starting at k going forward (dir 1) or ending at k going
@@ -80,8 +79,7 @@ static const char *name_run(engine_result_t *r, size_t k, int dir)
     while (dir < 0 && a > 0 && z + 1 - a < MAX_NAME_TOKENS && name_tok(r, a - 1)) {
         a--;
     }
-    return engine_arena_strndup(&r->arena, r->text + r->toks[a].start,
-                                r->toks[z].end - r->toks[a].start);
+    return engine_arena_strndup(&r->arena, r->text + r->toks[a].start, r->toks[z].end - r->toks[a].start);
 }
 
 /* Speaker after the closing mark at c. */
@@ -171,8 +169,8 @@ static size_t words_between(const engine_result_t *r, size_t o, size_t c)
 void engine_quotes(engine_result_t *r)
 {
     qt_t q = {r, ""};
-    uint32_t free_mark = 0;  /* a closing mark of this kind ... */
-    size_t free_until = 0;   /* ... is known not to occur before this token */
+    uint32_t free_mark = 0; /* a closing mark of this kind ... */
+    size_t free_until = 0;  /* ... is known not to occur before this token */
     for (size_t o = 0; o < r->n_toks; o++) {
         if (!opens(r, o)) {
             continue;

@@ -18,8 +18,8 @@
 
 #include <string.h>
 
-#define PROTECT_MAX_TOKENS 60  /* longest bracket/quote pair that can hold sentences together */
-#define SENT_MAX_TOKENS 400    /* a run-on "sentence" is cut at the next line start */
+#define PROTECT_MAX_TOKENS 60 /* longest bracket/quote pair that can hold sentences together */
+#define SENT_MAX_TOKENS 400   /* a run-on "sentence" is cut at the next line start */
 #define HEADLINE_MAX_TOKENS 20
 
 typedef struct {
@@ -54,8 +54,7 @@ static bool is_opener(uint32_t cp)
 
 static bool is_closer(uint32_t cp)
 {
-    return cp == ')' || cp == ']' || cp == 0x201D || cp == 0x00BB || cp == '"' || cp == '\'' ||
-           cp == 0x2019;
+    return cp == ')' || cp == ']' || cp == 0x201D || cp == 0x00BB || cp == '"' || cp == '\'' || cp == 0x2019;
 }
 
 static uint32_t closer_for(uint32_t cp)
@@ -112,10 +111,10 @@ static bool is_terminator(const engine_result_t *r, const engine_tok_t *t)
 
 static bool title_abbrev(const char *s, size_t n)
 {
-    static const char *const T[] = {"mr.", "mrs.", "ms.", "dr.", "prof.", "gen.", "lt.", "col.",
-                                    "maj.", "capt.", "sgt.", "adm.", "gov.", "sen.", "rep.",
-                                    "rev.", "hon.", "st.", "pres.", "brig.", "cmdr.", "cpl.",
-                                    "pvt.", "supt.", "messrs.", "mt.", "no.", "vs.", "fig."};
+    static const char *const T[] = {"mr.",     "mrs.",  "ms.",   "dr.",   "prof.", "gen.", "lt.",  "col.",
+                                    "maj.",    "capt.", "sgt.",  "adm.",  "gov.",  "sen.", "rep.", "rev.",
+                                    "hon.",    "st.",   "pres.", "brig.", "cmdr.", "cpl.", "pvt.", "supt.",
+                                    "messrs.", "mt.",   "no.",   "vs.",   "fig."};
     uint32_t cp;
     if (engine_decode(s, n, &cp) + 1 == n) {
         return true; /* an initial ("W.") */
@@ -136,11 +135,12 @@ static bool title_abbrev(const char *s, size_t n)
 static bool sentence_opener(const engine_result_t *r, const engine_tok_t *t)
 {
     static const char *const W[] = {
-        "the", "a", "an", "but", "and", "in", "on", "at", "it", "he", "she", "they", "we", "i",
-        "this", "that", "these", "those", "there", "his", "her", "its", "their", "our", "as",
-        "for", "if", "when", "while", "after", "before", "however", "meanwhile", "yet", "so",
-        "or", "no", "not", "what", "who", "why", "how", "where", "some", "many", "most", "all",
-        "one", "officials", "both", "each", "since", "until", "with", "by", "from", "to"};
+        "the",    "a",       "an",        "but",  "and",  "in",   "on",    "at",    "it",        "he",
+        "she",    "they",    "we",        "i",    "this", "that", "these", "those", "there",     "his",
+        "her",    "its",     "their",     "our",  "as",   "for",  "if",    "when",  "while",     "after",
+        "before", "however", "meanwhile", "yet",  "so",   "or",   "no",    "not",   "what",      "who",
+        "why",    "how",     "where",     "some", "many", "most", "all",   "one",   "officials", "both",
+        "each",   "since",   "until",     "with", "by",   "from", "to"};
     char low[16];
     if (!(t->flags & ENGINE_TOK_CAP) ||
         engine_fold(r->text + t->start, t->end - t->start, low, sizeof low) == 0) {
@@ -179,9 +179,8 @@ static bool ends_after(seg_t *g, size_t k, size_t *last)
         return true;
     }
     const engine_tok_t *n = &r->toks[j];
-    if (j == k + 1 && k > 0 && (r->toks[k - 1].flags & ENGINE_TOK_NUMBER) &&
-        r->toks[k - 1].end == t->start && r->toks[k - 1].end - r->toks[k - 1].start <= 2 &&
-        engine_month_at(r, j) > 0) {
+    if (j == k + 1 && k > 0 && (r->toks[k - 1].flags & ENGINE_TOK_NUMBER) && r->toks[k - 1].end == t->start &&
+        r->toks[k - 1].end - r->toks[k - 1].start <= 2 && engine_month_at(r, j) > 0) {
         return false; /* German ordinal day: "am 22. Februar" */
     }
     if (abbrev) {
@@ -277,9 +276,8 @@ void engine_segment(engine_result_t *r)
     }
     seg_t g = {r, r->text, 0, 0, 0, 0, 0};
     for (size_t k = 1; k <= r->n_toks; k++) {
-        if (k == r->n_toks ||
-            ((r->toks[k].flags & ENGINE_TOK_LINE_START) &&
-             newlines_between(r, r->toks[k - 1].end, r->toks[k].start) >= need)) {
+        if (k == r->n_toks || ((r->toks[k].flags & ENGINE_TOK_LINE_START) &&
+                               newlines_between(r, r->toks[k - 1].end, r->toks[k].start) >= need)) {
             g.para_end = k;
             add_paragraph(&g);
             g.para_first = k;

@@ -4,7 +4,8 @@
  * Features are overlapping pairs of consecutive words, case-folded (the hashes
  * engine_words.c computed), so edits change only the pairs they touch and word
  * order matters.  Each feature's 64-bit mix votes +1/-1 on every bit; the sign of
- * each bit's total is the fingerprint bit (a bit is set when most features set it).  A text of one word hashes that word.
+ * each bit's total is the fingerprint bit (a bit is set when most features set it).  A text of one word
+ * hashes that word.
  */
 #include "engine_internal.h"
 

@@ -34,8 +34,8 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /* Sorted unique content stems of sentence s appended to stems; returns how many. */
-static uint32_t sentence_stems(const engine_t *e, const engine_result_t *r,
-                               const engine_sent_t *s, uint32_t *out, uint32_t *words)
+static uint32_t sentence_stems(const engine_t *e, const engine_result_t *r, const engine_sent_t *s,
+                               uint32_t *out, uint32_t *words)
 {
     uint32_t n = 0;
     *words = 0;
@@ -88,8 +88,7 @@ static void pagerank(engine_t *e, node_t *nodes, size_t n, const uint32_t *stems
     double *next = engine_arena_alloc_raw(&e->tmp, sizeof *next * n);
     for (size_t i = 0; i < n; i++) {
         for (size_t j = i + 1; j < n; j++) {
-            uint32_t o = overlap(stems + nodes[i].first, nodes[i].n, stems + nodes[j].first,
-                                 nodes[j].n);
+            uint32_t o = overlap(stems + nodes[i].first, nodes[i].n, stems + nodes[j].first, nodes[j].n);
             double d = log((double)nodes[i].n) + log((double)nodes[j].n);
             double v = (o > 0 && d > 0) ? o / d : 0;
             w[i * n + j] = w[j * n + i] = v;

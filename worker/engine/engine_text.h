@@ -18,19 +18,19 @@
 
 /* Token kinds and properties (engine_tok_t.flags). */
 enum {
-    ENGINE_TOK_WORD = 1u << 0,    /* letters (may contain digits, inner - ' .) */
-    ENGINE_TOK_NUMBER = 1u << 1,  /* digits, with inner , . - (13.7, 1,000, 2008-02-22) */
-    ENGINE_TOK_PUNCT = 1u << 2,   /* one punctuation or symbol character (or "...") */
-    ENGINE_TOK_CAP = 1u << 3,     /* first letter is upper case */
-    ENGINE_TOK_UPPER = 1u << 4,   /* every letter is upper case (and there are >= 2) */
-    ENGINE_TOK_ABBREV = 1u << 5,  /* ends with its own period: "U.S.", "Mr.", "Feb.", "W." */
-    ENGINE_TOK_HYPHEN = 1u << 6,  /* has an inner hyphen: "al-Qaeda", "el-Sheikh" */
-    ENGINE_TOK_APOS = 1u << 7,    /* has an inner apostrophe kept in the token: "O'Brien" */
-    ENGINE_TOK_CLITIC = 1u << 8,  /* split-off clitic: "'s", "n't", "'re" (not counted as a word) */
-    ENGINE_TOK_SENT_START = 1u << 9, /* first token of its sentence */
+    ENGINE_TOK_WORD = 1u << 0,        /* letters (may contain digits, inner - ' .) */
+    ENGINE_TOK_NUMBER = 1u << 1,      /* digits, with inner , . - (13.7, 1,000, 2008-02-22) */
+    ENGINE_TOK_PUNCT = 1u << 2,       /* one punctuation or symbol character (or "...") */
+    ENGINE_TOK_CAP = 1u << 3,         /* first letter is upper case */
+    ENGINE_TOK_UPPER = 1u << 4,       /* every letter is upper case (and there are >= 2) */
+    ENGINE_TOK_ABBREV = 1u << 5,      /* ends with its own period: "U.S.", "Mr.", "Feb.", "W." */
+    ENGINE_TOK_HYPHEN = 1u << 6,      /* has an inner hyphen: "al-Qaeda", "el-Sheikh" */
+    ENGINE_TOK_APOS = 1u << 7,        /* has an inner apostrophe kept in the token: "O'Brien" */
+    ENGINE_TOK_CLITIC = 1u << 8,      /* split-off clitic: "'s", "n't", "'re" (not counted as a word) */
+    ENGINE_TOK_SENT_START = 1u << 9,  /* first token of its sentence */
     ENGINE_TOK_PARA_START = 1u << 10, /* first token of its paragraph */
-    ENGINE_TOK_QUOTE = 1u << 11,  /* a quotation mark (also set with PUNCT) */
-    ENGINE_TOK_STOP = 1u << 12,   /* a stopword of the document's language */
+    ENGINE_TOK_QUOTE = 1u << 11,      /* a quotation mark (also set with PUNCT) */
+    ENGINE_TOK_STOP = 1u << 12,       /* a stopword of the document's language */
     ENGINE_TOK_LINE_START = 1u << 13, /* first token on its line */
     ENGINE_TOK_NONASCII = 1u << 14,   /* contains bytes >= 0x80 */
     ENGINE_TOK_MEASURE = 1u << 15,    /* inside a date, time or amount expression */
@@ -40,7 +40,7 @@ typedef struct {
     uint32_t start, end; /* byte span [start, end) */
     uint16_t flags;      /* ENGINE_TOK_* */
     uint16_t pad;
-    uint32_t sent;       /* index of its sentence */
+    uint32_t sent; /* index of its sentence */
 } engine_tok_t;
 
 typedef struct {
@@ -52,7 +52,7 @@ typedef struct {
 } engine_sent_t;
 
 typedef struct {
-    uint32_t start, end;         /* byte span of the paragraph's text */
+    uint32_t start, end; /* byte span of the paragraph's text */
     uint32_t sent_first, sent_end;
 } engine_para_t;
 
@@ -66,8 +66,8 @@ typedef struct {
     size_t n_sents;
     const engine_para_t *paras;
     size_t n_paras;
-    const char *lang;            /* ISO 639-1 or "unknown" */
-    const char *published;       /* ISO 8601 date or "" */
+    const char *lang;      /* ISO 639-1 or "unknown" */
+    const char *published; /* ISO 8601 date or "" */
 } engine_doc_t;
 
 #endif

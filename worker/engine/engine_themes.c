@@ -154,8 +154,7 @@ static size_t first_phrase(const engine_themes_t *t, uint32_t st)
 
 /* Word tokens k.. (skipping split-off clitics) match phrase p; *end is the token
  * after the match. */
-static bool matches(const engine_t *e, const engine_result_t *r, const phrase_t *p, size_t k,
-                    size_t *end)
+static bool matches(const engine_t *e, const engine_result_t *r, const phrase_t *p, size_t k, size_t *end)
 {
     size_t u = 0;
     while (u < p->len && k < r->n_toks) {
@@ -196,8 +195,7 @@ static size_t collect(const engine_t *e, engine_result_t *r, hit_t **out)
         if (st == ENGINE_LEX_NONE || st >= d->stems_static || !(d->sflags[st] & ENGINE_SF_THEME)) {
             continue;
         }
-        for (size_t i = first_phrase(t, st); i < t->n_phrases && t->phrases[i].first_stem == st;
-             i++) {
+        for (size_t i = first_phrase(t, st); i < t->n_phrases && t->phrases[i].first_stem == st; i++) {
             size_t end;
             if (matches(e, r, &t->phrases[i], k, &end)) {
                 engine_grow((void **)&hits, &cap, n + 1, sizeof *hits);

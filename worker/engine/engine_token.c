@@ -21,12 +21,12 @@
 
 /* Abbreviations that take a period (lowercase, sorted for bsearch). */
 static const char *const ABBREVS[] = {
-    "adm",  "apr",  "aug",  "ave",  "blvd", "brig", "capt", "cmdr", "co",   "col",  "corp",
-    "cpl",  "dec",  "dept", "dr",   "e.g",  "esq",  "est",  "etc",  "feb",  "fig",  "fri",
-    "ft",   "gen",  "gov",  "hon",  "i.e",  "inc",  "jan",  "jr",   "jul",  "jun",  "lt",
-    "ltd",  "maj",  "mar",  "messrs", "mon", "mr",  "mrs",  "ms",   "mt",   "no",   "nov",
-    "oct",  "pres", "prof", "pvt",  "rep",  "rev",  "sat",  "sen",  "sep",  "sept", "sgt",
-    "sr",   "st",   "sun",  "supt", "thu",  "thurs", "tue", "tues", "univ", "vs",   "wed",
+    "adm", "apr",  "aug",  "ave",    "blvd", "brig",  "capt", "cmdr", "co",   "col",  "corp",
+    "cpl", "dec",  "dept", "dr",     "e.g",  "esq",   "est",  "etc",  "feb",  "fig",  "fri",
+    "ft",  "gen",  "gov",  "hon",    "i.e",  "inc",   "jan",  "jr",   "jul",  "jun",  "lt",
+    "ltd", "maj",  "mar",  "messrs", "mon",  "mr",    "mrs",  "ms",   "mt",   "no",   "nov",
+    "oct", "pres", "prof", "pvt",    "rep",  "rev",   "sat",  "sen",  "sep",  "sept", "sgt",
+    "sr",  "st",   "sun",  "supt",   "thu",  "thurs", "tue",  "tues", "univ", "vs",   "wed",
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -49,8 +49,7 @@ static bool is_abbrev(const char *s, size_t n)
     }
     low[n] = '\0';
     const char *key = low;
-    return bsearch(&key, ABBREVS, sizeof ABBREVS / sizeof ABBREVS[0], sizeof ABBREVS[0],
-                   cmp_str) != NULL;
+    return bsearch(&key, ABBREVS, sizeof ABBREVS / sizeof ABBREVS[0], sizeof ABBREVS[0], cmp_str) != NULL;
 }
 
 typedef struct {
@@ -168,8 +167,7 @@ static bool joins(const scan_t *sc, uint32_t cp, size_t j, size_t n, size_t rs, 
 }
 
 /* Scans one word/number token starting at i; returns its end. */
-static size_t scan_word(const scan_t *sc, size_t i, uint16_t *flags, int *letters_out,
-                        int *uppers_out)
+static size_t scan_word(const scan_t *sc, size_t i, uint16_t *flags, int *letters_out, int *uppers_out)
 {
     int letters = 0, digits = 0, uppers = 0;
     size_t j = i;
@@ -209,9 +207,9 @@ static size_t scan_word(const scan_t *sc, size_t i, uint16_t *flags, int *letter
 static size_t clitic_split(const char *s, size_t start, size_t end)
 {
     size_t a = end;
-    while (a > start && s[a - 1] != '\'' && !(a - start >= 3 && (unsigned char)s[a - 1] == 0x99 &&
-                                              (unsigned char)s[a - 2] == 0x80 &&
-                                              (unsigned char)s[a - 3] == 0xE2)) {
+    while (a > start && s[a - 1] != '\'' &&
+           !(a - start >= 3 && (unsigned char)s[a - 1] == 0x99 && (unsigned char)s[a - 2] == 0x80 &&
+             (unsigned char)s[a - 3] == 0xE2)) {
         a--;
     }
     if (a == start) {

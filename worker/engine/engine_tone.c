@@ -29,7 +29,7 @@
 typedef struct {
     engine_t *e;
     engine_result_t *r;
-    uint32_t *idx;  /* word token indexes of the sentence */
+    uint32_t *idx; /* word token indexes of the sentence */
     size_t n;
 } sent_words_t;
 
@@ -87,8 +87,8 @@ static double valence(const sent_words_t *s, size_t i, bool cap_diff)
             val *= N_SCALAR;
         }
     }
-    if (i >= 1 && word_is(s, i - 1, ENGINE_TONE_LEAST) && !(i >= 2 && (word_is(s, i - 2, ENGINE_TONE_AT) ||
-                                                            word_is(s, i - 2, ENGINE_TONE_VERY)))) {
+    if (i >= 1 && word_is(s, i - 1, ENGINE_TONE_LEAST) &&
+        !(i >= 2 && (word_is(s, i - 2, ENGINE_TONE_AT) || word_is(s, i - 2, ENGINE_TONE_VERY)))) {
         val *= N_SCALAR;
     }
     return val;
@@ -145,12 +145,10 @@ void engine_tone(engine_t *e, engine_result_t *r)
         sent_words_t s = {e, r, idx, 0};
         for (uint32_t k = sent->tok_first; k < sent->tok_end; k++) {
             const engine_tok_t *t = &r->toks[k];
-            if ((t->flags & (ENGINE_TOK_WORD | ENGINE_TOK_NUMBER)) &&
-                !(t->flags & ENGINE_TOK_CLITIC)) {
+            if ((t->flags & (ENGINE_TOK_WORD | ENGINE_TOK_NUMBER)) && !(t->flags & ENGINE_TOK_CLITIC)) {
                 idx[s.n++] = k;
                 uint32_t st = e->words[k].stem;
-                if (st != ENGINE_LEX_NONE && st < d->stems_static &&
-                    (d->sflags[st] & ENGINE_SF_ACTIVE)) {
+                if (st != ENGINE_LEX_NONE && st < d->stems_static && (d->sflags[st] & ENGINE_SF_ACTIVE)) {
                     r->tone.active_words++;
                 }
             }
