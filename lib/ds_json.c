@@ -55,6 +55,9 @@ void ds_json_key(ds_json_t *j, const char *key)
     j->after_key = true;
 }
 
+/* Bytes that JSON needs escaped, plus every non-ASCII byte (checked as UTF-8). */
+static bool needs_care(uint8_t c) { return c < 0x20 || c == '"' || c == '\\' || c >= 0x7f; }
+
 void ds_json_escape(ds_buf_t *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -63,6 +66,15 @@ void ds_json_escape(ds_buf_t *b, const char *s, size_t n)
     ds_buf_putc(b, '"');
     size_t i = 0;
     while (i < n) {
+        size_t run = i;
+        while (run < n && !needs_care(p[run])) {
+            run++;
+        }
+        if (run > i) { /* copy a whole run of plain ASCII at once */
+            ds_buf_append(b, p + i, run - i);
+            i = run;
+            continue;
+        }
         uint8_t c = p[i];
         if (c >= 0x80) {
             size_t len = ds_utf8_seqlen(p + i, n - i);
@@ -76,19 +88,17 @@ void ds_json_escape(ds_buf_t *b, const char *s, size_t n)
             continue;
         }
         if (c == '"' || c == '\\') {
-            ds_buf_putc(b, '\\');
-            ds_buf_putc(b, (char)c);
+            char esc[2] = {'\\', (char)c};
+            ds_buf_append(b, esc, 2);
         } else if (c == '\n') {
             ds_buf_append(b, "\\n", 2);
         } else if (c == '\r') {
             ds_buf_append(b, "\\r", 2);
         } else if (c == '\t') {
             ds_buf_append(b, "\\t", 2);
-        } else if (c < 0x20 || c == 0x7f) {
+        } else {
             char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
             ds_buf_append(b, esc, 6);
-        } else {
-            ds_buf_putc(b, (char)c);
         }
         i++;
     }
