@@ -7,23 +7,25 @@
  * ../shared/data/README.md fixes it (NORP counts as LOC, leading titles dropped from
  * gold persons).  By default each corpus runs through the whole entity stage
  * (ner_run: tagger, rules, document-level consistency) on text rebuilt from the gold
- * tokens, a "document" being each run of NER_EVAL_DOC sentences; --tagger-only scores
- * the bare tagger.  re3d gold spans also lose a leading determiner and spans with no
- * capitalised word (pronouns, descriptions), since Dossier extracts names.  Prints
- * throughput of the stage too.  Never used for training or tuning on the held-out slice.
+ * tokens, a "document" being each run of NER_EVAL_DOC sentences (GMB's CSV has no
+ * document ids; its sentences are in document order, so ten consecutive ones mostly
+ * share an article); --tagger-only scores the bare tagger (both passes when there is a
+ * second-pass model, over the same documents).  re3d gold spans also lose a leading determiner and spans with
+ * no capitalised word (pronouns, descriptions), since Dossier extracts names.  Prints throughput of the stage
+ * too.  Never used for training or tuning on the held-out slice.
  */
 #include "ds_buf.h"
 #include "ds_mem.h"
 #include "ner.h"
 #include "ner_corpus.h"
-#include "ner_tag.h"
+#include "ner_stack.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#define NER_EVAL_DOC 10
+#define NER_EVAL_DOC NER_GMB_DOC_SENTS
 
 typedef struct {
     const char *data, *gmb, *split;
@@ -63,8 +65,14 @@ static int run_doc(const ner_t *ner, const ner_corpus_t *c, size_t s0, size_t s1
         es->start = tok[es->tok_first].start;
         es->end = tok[es->tok_end - 1].end;
     }
-    engine_doc_t doc = {.text = ds_buf_str(&text), .len = text.len, .toks = tok, .n_toks = nt, .sents = sent,
-                        .n_sents = s1 - s0, .lang = "en", .published = ""};
+    engine_doc_t doc = {.text = ds_buf_str(&text),
+                        .len = text.len,
+                        .toks = tok,
+                        .n_toks = nt,
+                        .sents = sent,
+                        .n_sents = s1 - s0,
+                        .lang = "en",
+                        .published = ""};
     ner_result_t *r = NULL;
     char err[256];
     int rc = ner_run(ner, &doc, &r, err, sizeof err);
@@ -81,18 +89,24 @@ static int run_doc(const ner_t *ner, const ner_corpus_t *c, size_t s0, size_t s1
     return rc;
 }
 
-/* Tags sentence s with the bare tagger. */
-static void run_tagger(const ner_t *ner, const ner_corpus_t *c, size_t s, uint8_t *labels, size_t *bytes,
-                       ner_tag_work_t *w)
+/* Tags sentences [s0, s1) (one document) with the bare tagger, both passes. */
+static void run_tagger(const ner_t *ner, const ner_corpus_t *c, size_t s0, size_t s1, uint8_t *labels,
+                       size_t *bytes, ner_doc_work_t *w)
 {
-    size_t b = c->sent[s], n = c->sent[s + 1] - b;
+    size_t b = c->sent[s0], n = c->sent[s1] - b;
     uint8_t *space = ds_xmalloc(n + 1);
+    size_t *spans = ds_xmalloc((s1 - s0 + 1) * sizeof *spans);
+    for (size_t s = s0; s <= s1; s++) {
+        spans[s - s0] = c->sent[s] - b;
+    }
     for (size_t i = 0; i < n; i++) {
-        space[i] = i > 0;
+        space[i] = 1;
         *bytes += c->len[b + i] + 1;
     }
-    ner_tag_sentence(ner_model_of(ner), ner_gaz_of(ner), c->word + b, c->len + b, space, n, w, labels);
+    ner_tag_doc(ner_model_of(ner), ner_model2_of(ner), ner_gaz_of(ner), c->word + b, c->len + b, space, spans,
+                s1 - s0, w, labels);
     free(space);
+    free(spans);
 }
 
 static void print_errors(const ner_corpus_t *c, size_t s, const uint8_t *pred)
@@ -122,18 +136,18 @@ static void score_corpus(const opts_t *o, const ner_t *ner, const ner_corpus_t *
     memset(&sc, 0, sizeof sc);
     uint8_t *pred = ds_xmalloc(c->ntok + 1);
     size_t bytes = 0, toks = c->sent[s1] - c->sent[s0];
-    ner_tag_work_t w = {0};
+    ner_doc_work_t w = {0};
     double t0 = now_s();
     for (int rep = 0; rep < (o->repeat > 0 ? o->repeat : 1); rep++) {
-    for (size_t s = s0; s < s1;) {
-        size_t e = o->tagger_only ? s + 1 : (s1 - s > NER_EVAL_DOC ? s + NER_EVAL_DOC : s1);
-        if (o->tagger_only) {
-            run_tagger(ner, c, s, pred + c->sent[s], &bytes, &w);
-        } else if (run_doc(ner, c, s, e, pred + c->sent[s], &bytes) != 0) {
-            exit(70);
+        for (size_t s = s0; s < s1;) {
+            size_t e = s1 - s > NER_EVAL_DOC ? s + NER_EVAL_DOC : s1;
+            if (o->tagger_only) {
+                run_tagger(ner, c, s, e, pred + c->sent[s], &bytes, &w);
+            } else if (run_doc(ner, c, s, e, pred + c->sent[s], &bytes) != 0) {
+                exit(70);
+            }
+            s = e;
         }
-        s = e;
-    }
     }
     double dt = now_s() - t0;
     for (size_t s = s0; s < s1; s++) {
@@ -152,7 +166,7 @@ static void score_corpus(const opts_t *o, const ner_t *ner, const ner_corpus_t *
     }
     printf("%-22s %zu sentences, %zu tokens, %.0f KB/s (%s)\n\n", "", s1 - s0, toks,
            (double)bytes / 1024.0 / (dt > 0 ? dt : 1e-9), o->tagger_only ? "tagger" : "entity stage");
-    ner_tag_work_free(&w);
+    ner_doc_work_free(&w);
     free(pred);
 }
 
@@ -220,8 +234,8 @@ int main(int argc, char **argv)
     if (o.n_re3d) {
         ner_corpus_t c = {0};
         for (int i = 0; i < o.n_re3d; i++) {
-            if (ner_corpus_read_conll(&c, o.re3d[i], titles, NER_CORPUS_STRIP_DET | NER_CORPUS_NAMES_ONLY, err,
-                                      sizeof err) != 0) {
+            if (ner_corpus_read_conll(&c, o.re3d[i], titles, NER_CORPUS_STRIP_DET | NER_CORPUS_NAMES_ONLY,
+                                      err, sizeof err) != 0) {
                 fprintf(stderr, "ner_eval: %s\n", err);
                 return 66;
             }

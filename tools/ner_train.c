@@ -16,6 +16,7 @@
 #include "ner_corpus.h"
 #include "ner_map.h"
 #include "ner_model.h"
+#include "ner_stack.h"
 #include "ner_tag.h"
 
 #include <math.h>
@@ -32,23 +33,28 @@ typedef struct {
     const char *gmb, *data;
     int epochs, min_count;
     float prune;
+    int stack; /* train the second, document-level pass too */
 } opts_t;
 
 /* Training instances: one per (possibly transformed) sentence. */
 typedef struct {
-    size_t n;          /* sentences */
-    size_t *tok;       /* sentence i: tokens tok[i]..tok[i+1] in feat/gold arrays */
-    int32_t **feat;    /* per token: feature indices, -1 terminated */
+    size_t n;       /* sentences */
+    size_t *tok;    /* sentence i: tokens tok[i]..tok[i+1] in feat/gold arrays */
+    int32_t **feat; /* per token: feature indices, -1 terminated */
     uint8_t *gold;
+    uint64_t *lower; /* per token: lowercase hash (for the document summaries) */
+    uint8_t *cas;    /* per token: case class | position in a capitalised run << 4 */
     size_t ntok, cap;
+    size_t *orig;  /* per sentence: corpus sentence it was made from */
+    uint8_t *mode; /* per sentence: 0 as written, 1 headline copy, 2 all-caps copy */
 } inst_t;
 
 typedef struct {
-    ner_map_t index;   /* feature key -> index + 1 */
+    ner_map_t index; /* feature key -> index + 1 */
     uint32_t *keys;
     size_t nfeat;
     float *w;
-    double *u;         /* sum of c * update, for averaging */
+    double *u; /* sum of c * update, for averaging */
     float trans[(L + 1) * L];
     double utrans[(L + 1) * L];
     double c;
@@ -215,26 +221,35 @@ static void transform(const char *w, size_t len, int mode, char *out)
     }
 }
 
+/* Index of feature key in m (added when add), or -1 when absent. */
+static int32_t feat_index(model_t *m, uint32_t key, int add)
+{
+    uint32_t *v = add ? ner_map_put(&m->index, key, 0) : ner_map_get(&m->index, key);
+    if (v && *v == 0) {
+        if (m->nfeat % 65536 == 0) {
+            m->keys = ds_xrealloc(m->keys, (m->nfeat + 65536) * sizeof *m->keys);
+        }
+        m->keys[m->nfeat] = key;
+        *v = (uint32_t)++m->nfeat;
+    }
+    return v ? (int32_t)*v - 1 : -1;
+}
+
 static void inst_push(inst_t *in, model_t *m, const uint32_t *keys, size_t nk, uint8_t gold, int add)
 {
     if (in->ntok == in->cap) {
         in->cap = in->cap ? in->cap * 2 : 1 << 16;
         in->feat = ds_xrealloc(in->feat, in->cap * sizeof *in->feat);
         in->gold = ds_xrealloc(in->gold, in->cap);
+        in->lower = ds_xrealloc(in->lower, in->cap * sizeof *in->lower);
+        in->cas = ds_xrealloc(in->cas, in->cap);
     }
     int32_t buf[NER_MAX_FEATS + 1];
     size_t k = 0;
     for (size_t i = 0; i < nk; i++) {
-        uint32_t *v = add ? ner_map_put(&m->index, keys[i], 0) : ner_map_get(&m->index, keys[i]);
-        if (v && *v == 0) {
-            if (m->nfeat % 65536 == 0) {
-                m->keys = ds_xrealloc(m->keys, (m->nfeat + 65536) * sizeof *m->keys);
-            }
-            m->keys[m->nfeat] = keys[i];
-            *v = (uint32_t)++m->nfeat;
-        }
-        if (v) {
-            buf[k++] = (int32_t)*v - 1;
+        int32_t f = feat_index(m, keys[i], add);
+        if (f >= 0) {
+            buf[k++] = f;
         }
     }
     buf[k++] = -1;
@@ -262,10 +277,15 @@ static void add_sentence(inst_t *in, model_t *m, const ner_corpus_t *c, size_t s
     ner_tag_features(gz, words, c->len + b, space, n, w);
     if (in->n % 4096 == 0) {
         in->tok = ds_xrealloc(in->tok, (in->n + 4097) * sizeof *in->tok);
+        in->orig = ds_xrealloc(in->orig, (in->n + 4097) * sizeof *in->orig);
+        in->mode = ds_xrealloc(in->mode, in->n + 4097);
     }
     in->tok[in->n] = in->ntok;
+    in->orig[in->n] = s, in->mode[in->n] = (uint8_t)mode;
     for (size_t i = 0; i < n; i++) {
         inst_push(in, m, w->feats + i * NER_MAX_FEATS, w->nfeats[i], c->label[b + i], add);
+        in->lower[in->ntok - 1] = w->props[i].lower,
+                             in->cas[in->ntok - 1] = (uint8_t)(w->props[i].cas | w->props[i].cpos << 4);
     }
     in->tok[++in->n] = in->ntok;
     free(words), free(space), free(store);
@@ -348,7 +368,7 @@ static double evaluate(const float *w, const float *trans, const inst_t *in, dec
 
 static int parse(int argc, char **argv, opts_t *o)
 {
-    *o = (opts_t){NULL, NULL, 12, 1, 0.05f};
+    *o = (opts_t){NULL, NULL, 12, 1, 0.05f, 1};
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--gmb") == 0) {
             o->gmb = argv[i + 1];
@@ -356,6 +376,8 @@ static int parse(int argc, char **argv, opts_t *o)
             o->data = argv[i + 1];
         } else if (strcmp(argv[i], "--epochs") == 0) {
             o->epochs = atoi(argv[i + 1]);
+        } else if (strcmp(argv[i], "--stack") == 0) {
+            o->stack = atoi(argv[i + 1]);
         } else if (strcmp(argv[i], "--prune") == 0) {
             o->prune = strtof(argv[i + 1], NULL);
         } else {
@@ -386,8 +408,11 @@ static void build(inst_t *train, inst_t *dev, model_t *m, const ner_corpus_t *c,
     ner_tag_work_free(&w);
 }
 
-static void train_epochs(model_t *m, const inst_t *train, const inst_t *dev, int epochs, float *best_w,
-                         float *best_t)
+/* Trains m (zeroed by the caller) on the train sentences outside fold `skip` (-1: all;
+ * a sentence's fold is its corpus sentence * FOLDS / ntrain); keeps the averaged
+ * weights of the epoch with the best dev F1 in best_w, best_t. */
+static void train_epochs(model_t *m, const inst_t *train, const inst_t *dev, int epochs, int skip,
+                         size_t ntrain, float *best_w, float *best_t)
 {
     size_t maxn = 0;
     for (size_t s = 0; s < train->n; s++) {
@@ -395,18 +420,20 @@ static void train_epochs(model_t *m, const inst_t *train, const inst_t *dev, int
         maxn = n > maxn ? n : maxn;
     }
     decode_t d = {ds_xmalloc(maxn * L * 4), ds_xmalloc(maxn * L * 4), ds_xmalloc(maxn * L), ds_xmalloc(maxn)};
-    size_t *order = ds_xmalloc(train->n * sizeof *order);
+    size_t *order = ds_xmalloc(train->n * sizeof *order), norder = 0;
     for (size_t s = 0; s < train->n; s++) {
-        order[s] = s;
+        if (skip < 0 || train->orig[s] * FOLDS / ntrain != (size_t)skip) {
+            order[norder++] = s;
+        }
     }
     float *avg = ds_xmalloc(m->nfeat * L * sizeof *avg), avg_t[(L + 1) * L];
     double best = -1;
     for (int e = 0; e < epochs; e++) {
-        for (size_t s = train->n; s > 1; s--) {
+        for (size_t s = norder; s > 1; s--) {
             size_t j = rng() % s, t = order[s - 1];
             order[s - 1] = order[j], order[j] = t;
         }
-        for (size_t k = 0; k < train->n; k++) {
+        for (size_t k = 0; k < norder; k++) {
             decode(m->w, m->trans, train, order[k], &d);
             update(m, train, order[k], d.pred);
             m->c += 1;
@@ -468,10 +495,137 @@ static void prune_sweep(const float *w, const float *t, size_t nfeat, const inst
         }
         ner_score_t sc;
         double f1 = evaluate(pw, t, dev, &d, &sc);
-        fprintf(stderr, "prune %.1f: %zu features, %zu weights, ~%zu KB, dev F1 %.2f\n", th[k], feats, weights,
-                (feats * 12 + weights * 3 + feats) / 1024, f1);
+        fprintf(stderr, "prune %.1f: %zu features, %zu weights, ~%zu KB, dev F1 %.2f\n", th[k], feats,
+                weights, (feats * 12 + weights * 3 + feats) / 1024, f1);
     }
     free(pw), free(d.emit), free(d.score), free(d.back), free(d.pred);
+}
+
+/* ---- second pass: stacking (worker/engine/ner_stack.h) ---- */
+
+static void model_reset(model_t *m)
+{
+    free(m->w), free(m->u);
+    m->w = ds_xcalloc(m->nfeat * L, sizeof *m->w);
+    m->u = ds_xcalloc(m->nfeat * L, sizeof *m->u);
+    memset(m->trans, 0, sizeof m->trans);
+    memset(m->utrans, 0, sizeof m->utrans);
+    m->c = 1;
+}
+
+/* l1[token] = labels decoded with (w, t) for the sentences of fold `only` (-1: all). */
+static void predict(const float *w, const float *t, const inst_t *in, int only, size_t ntrain, uint8_t *l1)
+{
+    size_t maxn = 0;
+    for (size_t s = 0; s < in->n; s++) {
+        size_t n = in->tok[s + 1] - in->tok[s];
+        maxn = n > maxn ? n : maxn;
+    }
+    decode_t d = {ds_xmalloc(maxn * L * 4), ds_xmalloc(maxn * L * 4), ds_xmalloc(maxn * L), ds_xmalloc(maxn)};
+    for (size_t s = 0; s < in->n; s++) {
+        if (only < 0 || in->orig[s] * FOLDS / ntrain == (size_t)only) {
+            decode(w, t, in, s, &d);
+            memcpy(l1 + in->tok[s], d.pred, in->tok[s + 1] - in->tok[s]);
+        }
+    }
+    free(d.emit), free(d.score), free(d.back), free(d.pred);
+}
+
+/* Jackknifed pass-1 labels of the train instances: fold k is tagged by a model
+ * trained on the other folds, so pass 2 learns from pass-1 errors on unseen text. */
+static void jackknife(model_t *m, const inst_t *train, const inst_t *dev, int epochs, size_t ntrain,
+                      uint8_t *l1)
+{
+    float *bw = ds_xmalloc(m->nfeat * L * sizeof *bw), bt[(L + 1) * L];
+    for (int k = 0; k < FOLDS; k++) {
+        fprintf(stderr, "pass 1, fold %d held out:\n", k);
+        model_reset(m);
+        train_epochs(m, train, dev, epochs, k, ntrain, bw, bt);
+        predict(bw, bt, train, k, ntrain, l1);
+    }
+    free(bw);
+}
+
+/* Document summaries over runs of NER_GMB_DOC_SENTS corpus sentences counted from
+ * base, as ner_eval cuts documents; a headline or all-caps copy (stored right after
+ * its original) takes its original's summary with its own pass-1 labels. */
+static void summaries(const inst_t *in, const uint8_t *l1, size_t base, ner_stack_t *st)
+{
+    ner_stack_work_t sw = {0};
+    uint64_t *lower = ds_xmalloc(in->ntok * sizeof *lower);
+    uint8_t *lab = ds_xmalloc(in->ntok);
+    ner_stack_t *tmp = ds_xmalloc(in->ntok * sizeof *tmp);
+    for (size_t s = 0, e; s < in->n; s = e) {
+        size_t doc = (in->orig[s] - base) / NER_GMB_DOC_SENTS, k = 0, orig0 = s;
+        for (e = s; e < in->n && (in->orig[e] - base) / NER_GMB_DOC_SENTS == doc; e++) {
+            for (size_t t = in->tok[e]; t < in->tok[e + 1] && in->mode[e] == 0; t++, k++) {
+                lower[k] = in->lower[t], lab[k] = l1[t];
+            }
+        }
+        ner_stack_doc(lower, lab, k, &sw, tmp);
+        k = 0;
+        for (size_t q = s; q < e; q++) {
+            size_t b = in->tok[q], n = in->tok[q + 1] - b;
+            if (in->mode[q] == 0) {
+                memcpy(st + b, tmp + k, n * sizeof *st);
+                k += n, orig0 = q;
+                continue;
+            }
+            memcpy(st + b, st + in->tok[orig0], n * sizeof *st);
+            for (size_t i = 0; i < n; i++) {
+                st[b + i].l1 = l1[b + i];
+            }
+        }
+    }
+    ner_stack_work_free(&sw);
+    free(lower), free(lab), free(tmp);
+}
+
+/* Appends each token's stacking features to its feature list (new keys join m when add). */
+static void extend(inst_t *in, model_t *m, const ner_stack_t *st, int add)
+{
+    for (size_t t = 0; t < in->ntok; t++) {
+        uint32_t keys[NER_STACK_FEATS];
+        ner_props_t p = {.cas = in->cas[t] & 15, .cpos = in->cas[t] >> 4};
+        size_t nk = ner_feat_stack(&st[t], &p, keys), k = 0;
+        while (in->feat[t][k] >= 0) {
+            k++;
+        }
+        in->feat[t] = ds_xrealloc(in->feat[t], (k + nk + 1) * sizeof *in->feat[t]);
+        for (size_t j = 0; j < nk; j++) {
+            int32_t f = feat_index(m, keys[j], add);
+            if (f >= 0) {
+                in->feat[t][k++] = f;
+            }
+        }
+        in->feat[t][k] = -1;
+    }
+}
+
+/* Trains and writes the second pass (DATA/ner/model2.bin); w1, t1: pass 1. */
+static int train_stacked(model_t *m, inst_t *train, inst_t *dev, size_t ntrain, const float *w1,
+                         const float *t1, const opts_t *o)
+{
+    uint8_t *l1t = ds_xmalloc(train->ntok), *l1d = ds_xmalloc(dev->ntok);
+    ner_stack_t *stt = ds_xmalloc(train->ntok * sizeof *stt), *std = ds_xmalloc(dev->ntok * sizeof *std);
+    predict(w1, t1, dev, -1, ntrain, l1d);
+    jackknife(m, train, dev, o->epochs, ntrain, l1t);
+    summaries(train, l1t, 0, stt);
+    summaries(dev, l1d, ntrain, std);
+    extend(train, m, stt, 1);
+    extend(dev, m, std, 0);
+    model_reset(m);
+    float *w2 = ds_xmalloc(m->nfeat * L * sizeof *w2), t2[(L + 1) * L];
+    fprintf(stderr, "pass 2 (stacked): %zu features\n", m->nfeat);
+    train_epochs(m, train, dev, o->epochs, -1, ntrain, w2, t2);
+    report_dev(w2, t2, dev);
+    char path[4096];
+    size_t bytes;
+    snprintf(path, sizeof path, "%s/ner/model2.bin", o->data);
+    int rc = ner_model_write(path, m->keys, w2, m->nfeat, t2, o->prune, &bytes);
+    fprintf(stderr, rc == 0 ? "wrote %s (%zu bytes)\n" : "ner_train: cannot write %s\n", path, bytes);
+    free(l1t), free(l1d), free(stt), free(std), free(w2);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -489,8 +643,8 @@ int main(int argc, char **argv)
         return 66;
     }
     size_t ntrain = c.nsent - HELD_OUT - DEV;
-    fprintf(stderr, "corpus: %zu sentences; train %zu, dev %d, held-out %d (not read)\n", c.nsent, ntrain, DEV,
-            HELD_OUT);
+    fprintf(stderr, "corpus: %zu sentences; train %zu, dev %d, held-out %d (not read)\n", c.nsent, ntrain,
+            DEV, HELD_OUT);
     snprintf(path, sizeof path, "%s/ner/lexicon.tsv", o.data);
     if (write_lexicon(&c, ntrain, 0, 0, path) != 0) {
         fprintf(stderr, "ner_train: cannot write %s\n", path);
@@ -521,7 +675,7 @@ int main(int argc, char **argv)
     m.u = ds_xcalloc(m.nfeat * L, sizeof *m.u);
     m.c = 1;
     float *best_w = ds_xmalloc(m.nfeat * L * sizeof *best_w), best_t[(L + 1) * L];
-    train_epochs(&m, &train, &dev, o.epochs, best_w, best_t);
+    train_epochs(&m, &train, &dev, o.epochs, -1, ntrain, best_w, best_t);
     report_dev(best_w, best_t, &dev);
     if (getenv("NER_PRUNE_SWEEP")) {
         prune_sweep(best_w, best_t, m.nfeat, &dev);
@@ -533,5 +687,8 @@ int main(int argc, char **argv)
         return 73;
     }
     fprintf(stderr, "wrote %s (%zu bytes)\n", path, bytes);
+    if (o.stack && train_stacked(&m, &train, &dev, ntrain, best_w, best_t, &o) != 0) {
+        return 73;
+    }
     return 0;
 }

@@ -12,6 +12,7 @@
 #include "ner.h"
 #include "ner_feat.h"
 #include "ner_model.h"
+#include "ner_stack.h"
 
 #include <check.h>
 #include <math.h>
@@ -127,7 +128,7 @@ static void sample(doc_t *d)
 
 START_TEST(test_sample_names_its_people_as_persons)
 {
-    static const char *const people[] = {"Rice",    "Manouchehr Mottaki", "Powell",   "Zebari",
+    static const char *const people[] = {"Rice",     "Manouchehr Mottaki", "Powell",   "Zebari",
                                          "Kharrazi", "Nick Burns",         "Larijani", "Abdul Hadi al-Iraqi"};
     doc_t d;
     sample(&d);
@@ -295,8 +296,9 @@ START_TEST(test_headline_and_all_caps_words_are_not_entities)
     analyse(&d, "Shares Slump As Investors Fear Higher Interest Rates\n\n"
                 "MARKETS FALL AFTER WEAK REPORT ON FACTORY ORDERS\n\n"
                 "Stocks fell in London on Monday after a report from the Bank of England.");
-    static const char *const words[] = {"Shares", "Shares Slump", "Investors", "Fear", "Higher Interest Rates",
-                                        "MARKETS", "WEAK", "REPORT", "FACTORY ORDERS"};
+    static const char *const words[] = {
+        "Shares",  "Shares Slump", "Investors", "Fear",          "Higher Interest Rates",
+        "MARKETS", "WEAK",         "REPORT",    "FACTORY ORDERS"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
         ck_assert_msg(entity(&d, words[i]) == NULL, "\"%s\" became an entity", words[i]);
     }
@@ -499,7 +501,8 @@ static size_t sentence_props(const char *text, ner_props_t *p, size_t cap, unsig
 START_TEST(test_capitalised_runs_span_connectors_and_match_acronyms)
 {
     ner_props_t p[16];
-    size_t n = sentence_props("the Organization of the Islamic Conference ( OIC ) met Britain and France", p, 16, 0);
+    size_t n =
+        sentence_props("the Organization of the Islamic Conference ( OIC ) met Britain and France", p, 16, 0);
     ck_assert_uint_eq(n, 13);
     ck_assert_uint_eq(p[0].cpos, NER_O);
     ck_assert_uint_eq(p[1].cpos, NER_B);
@@ -556,6 +559,98 @@ START_TEST(test_each_rule_can_be_switched_off_for_measurement)
 }
 END_TEST
 
+START_TEST(test_dateline_place_in_capitals_is_a_location)
+{
+    static const char *const texts[][2] = {
+        {"SANTIAGO (Examiner) - Thousands of students marched through the capital on Thursday, demanding "
+         "free "
+         "education.",
+         "Santiago"},
+        {"LUSAKA, 15 August 2021 \xE2\x80\x94 Zambia's opposition leader Hakainde Hichilema won the "
+         "presidential "
+         "election, the electoral commission said.",
+         "Lusaka"},
+    };
+    for (size_t k = 0; k < 2; k++) {
+        doc_t d;
+        analyse(&d, texts[k][0]);
+        need(&d, texts[k][1], "LOCATION");
+        size_t n;
+        const ner_entity_t *e = ner_result_entities(d.nr, &n);
+        for (size_t i = 0; i < n; i++) {
+            ck_assert_msg(strcasecmp(e[i].name, texts[k][1]) != 0 || strcmp(e[i].name, texts[k][1]) == 0,
+                          "dateline kept in capitals as \"%s\"", e[i].name);
+        }
+        done(&d);
+    }
+}
+END_TEST
+
+START_TEST(test_one_name_has_one_type_in_a_document)
+{
+    /* the bare tagger reads the first "Qatar" as an actor (ORG), the second as a place */
+    doc_t d;
+    analyse(&d, "Qatar expelled the diplomats. Many workers in Qatar are migrants.");
+    size_t n, found = 0;
+    const ner_entity_t *e = ner_result_entities(d.nr, &n);
+    for (size_t i = 0; i < n; i++) {
+        found += strcmp(e[i].name, "Qatar") == 0;
+    }
+    ck_assert_uint_eq(found, 1);
+    need(&d, "Qatar", "LOCATION");
+    done(&d);
+}
+END_TEST
+
+START_TEST(test_document_summary_reports_what_pass_one_said_elsewhere)
+{
+    /* "gazprom" tagged ORG once and missed once; "said" never tagged; "united nations" a span */
+    const uint64_t g = 11, s = 12, u = 13, nn = 14, x = 15;
+    const uint64_t lower[] = {g, s, u, nn, s, g, u, 0, x};
+    const uint8_t l1[] = {
+        NER_LABEL(NER_ORG, NER_U), 0, NER_LABEL(NER_ORG, NER_B), NER_LABEL(NER_ORG, NER_L), 0, 0, 0, 0, 0};
+    ner_stack_t st[9];
+    ner_stack_work_t w = {0};
+    ner_stack_doc(lower, l1, 9, &w, st);
+    ck_assert_uint_eq(st[5].maj, 2 + NER_ORG); /* the missed "gazprom": ORG elsewhere */
+    ck_assert_uint_eq(st[5].others, 1);
+    ck_assert_uint_eq(st[0].maj, 1); /* the tagged one: elsewhere only O */
+    ck_assert_uint_eq(st[1].maj, 1);
+    ck_assert_uint_eq(st[8].maj, 0);             /* nowhere else */
+    ck_assert_uint_eq(st[6].multi, 1 + NER_ORG); /* "united" inside a two-word ORG elsewhere */
+    ck_assert_uint_eq(st[2].multi, 0);           /* ... but not elsewhere than itself */
+    ck_assert_uint_eq(st[5].l1, 0);
+    ck_assert_uint_eq(st[0].l1, NER_LABEL(NER_ORG, NER_U));
+    ner_stack_work_free(&w);
+}
+END_TEST
+
+START_TEST(test_second_pass_is_loaded_and_changes_only_through_its_model)
+{
+    ner_t *ner = load_ner();
+    ck_assert_msg(ner_model2_of(ner) != NULL, "data/ner/model2.bin not loaded");
+    /* without a second model, ner_tag_doc is exactly the first pass */
+    const char *words[] = {"Gazprom", "said", "on", "Monday", "that", "Gazprom", "would", "cut", "gas", "."};
+    uint32_t len[10];
+    uint8_t space[10], a[10], b[10];
+    for (size_t i = 0; i < 10; i++) {
+        len[i] = (uint32_t)strlen(words[i]), space[i] = i > 0;
+    }
+    size_t spans[3] = {0, 5, 10};
+    ner_doc_work_t w = {0};
+    ner_tag_work_t tw = {0};
+    ner_tag_doc(ner_model_of(ner), NULL, ner_gaz_of(ner), words, len, space, spans, 2, &w, a);
+    ner_tag_sentence(ner_model_of(ner), ner_gaz_of(ner), words, len, space, 5, &tw, b);
+    ner_tag_sentence(ner_model_of(ner), ner_gaz_of(ner), words + 5, len + 5, space + 5, 5, &tw, b + 5);
+    ck_assert_mem_eq(a, b, 10);
+    ner_tag_doc(ner_model_of(ner), ner_model2_of(ner), ner_gaz_of(ner), words, len, space, spans, 2, &w, a);
+    ck_assert_uint_eq(NER_LABEL_TYPE(a[0]), NER_LABEL_TYPE(a[5])); /* one name, one reading */
+    ner_doc_work_free(&w);
+    ner_tag_work_free(&tw);
+    ner_destroy(&ner);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("ner");
@@ -583,6 +678,10 @@ static Suite *suite(void)
     tcase_add_test(r, test_demonyms_count_for_their_country);
     tcase_add_test(r, test_capitalised_runs_span_connectors_and_match_acronyms);
     tcase_add_test(r, test_each_rule_can_be_switched_off_for_measurement);
+    tcase_add_test(r, test_dateline_place_in_capitals_is_a_location);
+    tcase_add_test(r, test_one_name_has_one_type_in_a_document);
+    tcase_add_test(r, test_document_summary_reports_what_pass_one_said_elsewhere);
+    tcase_add_test(r, test_second_pass_is_loaded_and_changes_only_through_its_model);
     suite_add_tcase(s, r);
     TCase *a = tcase_create("api");
     tcase_set_timeout(a, 60);

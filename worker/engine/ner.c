@@ -7,10 +7,12 @@
 #include "ner_internal.h"
 
 #include "ds_mem.h"
+#include "ner_stack.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 uint64_t ner_span_key(const engine_doc_t *d, size_t first, size_t end)
 {
@@ -158,9 +160,10 @@ ner_t *ner_load(const char *data_dir, char *errstr, size_t errlen)
         load_known(ner, data_dir, errstr, errlen) != 0) {
         goto fail;
     }
-
-
-
+    snprintf(path, sizeof path, "%s/ner/model2.bin", data_dir);
+    if (access(path, F_OK) == 0 && !(ner->model2 = ner_model_load(path, errstr, errlen))) {
+        goto fail;
+    }
 
     /* propagating found names to untagged repeats cost 0.1 F1 on GMB dev (it spreads
      * the tagger's errors); the other rules help there or carry issue 6's behaviours */
@@ -180,6 +183,7 @@ void ner_destroy(ner_t **self_p)
     geo_destroy(&ner->geo);
     ner_gaz_destroy(&ner->gaz);
     ner_model_destroy(&ner->model);
+    ner_model_destroy(&ner->model2);
     if (ner->role_list) {
         ner_map_free(&ner->roles);
     }
@@ -231,20 +235,6 @@ static int check_doc(const engine_doc_t *d, char *errstr, size_t errlen)
     return 0;
 }
 
-/* Tags tokens [first, end) of one sentence chunk into run->labels. */
-static void tag_chunk(ner_run_t *run, ner_tag_work_t *w, size_t first, size_t end, const char **s,
-                      uint32_t *len, uint8_t *space)
-{
-    const engine_doc_t *d = run->doc;
-    size_t n = end - first;
-    for (size_t i = 0; i < n; i++) {
-        s[i] = ner_tok_text(d, first + i);
-        len[i] = ner_tok_len(d, first + i);
-        space[i] = i > 0 && d->toks[first + i].start > d->toks[first + i - 1].end;
-    }
-    ner_tag_sentence(run->ner->model, run->ner->gaz, s, len, space, n, w, run->labels + first);
-}
-
 static void extract(ner_run_t *run, uint32_t sent, size_t first, size_t end)
 {
     const uint8_t *lab = run->labels;
@@ -262,22 +252,43 @@ static void extract(ner_run_t *run, uint32_t sent, size_t first, size_t end)
     }
 }
 
+/* Sentence spans of at most NER_CHUNK tokens (so a run-on "sentence" costs bounded
+ * scratch per span); returns their count, spans[count] being the end. */
+static size_t chunk_spans(const engine_doc_t *d, size_t *spans, uint32_t *sent_of)
+{
+    size_t k = 0;
+    for (size_t s = 0; s < d->n_sents; s++) {
+        size_t first = d->sents[s].tok_first, end = d->sents[s].tok_end;
+        for (size_t c = first; c < end; c += NER_CHUNK) {
+            spans[k] = c, sent_of[k++] = (uint32_t)s;
+            spans[k] = end - c > NER_CHUNK ? c + NER_CHUNK : end;
+        }
+    }
+    return k;
+}
+
 static void tag_doc(ner_run_t *run)
 {
     const engine_doc_t *d = run->doc;
-    ner_tag_work_t w = {0};
-    const char *s[NER_CHUNK];
-    uint32_t len[NER_CHUNK];
-    uint8_t space[NER_CHUNK];
-    for (size_t k = 0; k < d->n_sents; k++) {
-        size_t first = d->sents[k].tok_first, end = d->sents[k].tok_end;
-        for (size_t c = first; c < end; c += NER_CHUNK) {
-            size_t ce = end - c > NER_CHUNK ? c + NER_CHUNK : end;
-            tag_chunk(run, &w, c, ce, s, len, space);
-            extract(run, (uint32_t)k, c, ce);
-        }
+    size_t n = d->n_toks, maxspans = d->n_sents + n / NER_CHUNK + 2;
+    const char **s = ds_xmalloc((n + 1) * sizeof *s);
+    uint32_t *len = ds_xmalloc((n + 1) * sizeof *len), *sent_of = ds_xmalloc(maxspans * sizeof *sent_of);
+    uint8_t *space = ds_xmalloc(n + 1);
+    size_t *spans = ds_xmalloc((maxspans + 1) * sizeof *spans);
+    for (size_t i = 0; i < n; i++) {
+        s[i] = ner_tok_text(d, i);
+        len[i] = ner_tok_len(d, i);
+        space[i] = i > 0 && d->toks[i].start > d->toks[i - 1].end;
     }
-    ner_tag_work_free(&w);
+    size_t nspan = chunk_spans(d, spans, sent_of);
+    ner_doc_work_t w = {0};
+    ner_tag_doc(run->ner->model, run->ner->model2, run->ner->gaz, s, len, space, spans, nspan, &w,
+                run->labels);
+    ner_doc_work_free(&w);
+    for (size_t k = 0; k < nspan; k++) {
+        extract(run, sent_of[k], spans[k], spans[k + 1]);
+    }
+    free(s), free(len), free(sent_of), free(space), free(spans);
 }
 
 int ner_run(const ner_t *ner, const engine_doc_t *doc, ner_result_t **out, char *errstr, size_t errlen)
@@ -308,6 +319,11 @@ void ner_set_rules_off(ner_t *ner, unsigned mask)
 const struct ner_model *ner_model_of(const ner_t *ner)
 {
     return ner->model;
+}
+
+const struct ner_model *ner_model2_of(const ner_t *ner)
+{
+    return ner->model2;
 }
 
 const struct ner_gaz *ner_gaz_of(const ner_t *ner)

@@ -48,27 +48,27 @@ typedef struct ner_result ner_result_t;
 /* One entity of a result; everything borrowed until ner_result_destroy, and place and
  * country names from the ner_t's data: destroy results before their ner_t. */
 typedef struct {
-    const char *name;     /* canonical (longest) form */
-    const char *type;     /* "PERSON", "ORG", "LOCATION", "NORP", "MISC" */
-    const char *role;     /* "Secretary of State", or NULL */
-    const char *country;  /* ISO 3166-1 alpha-2, or "" */
-    double salience;      /* 0..1, 1 for the most salient entity */
-    uint32_t count;       /* number of mentions */
-    const uint32_t *mentions; /* count pairs: [start, end) byte offsets, in text order */
+    const char *name;           /* canonical (longest) form */
+    const char *type;           /* "PERSON", "ORG", "LOCATION", "NORP", "MISC" */
+    const char *role;           /* "Secretary of State", or NULL */
+    const char *country;        /* ISO 3166-1 alpha-2, or "" */
+    double salience;            /* 0..1, 1 for the most salient entity */
+    uint32_t count;             /* number of mentions */
+    const uint32_t *mentions;   /* count pairs: [start, end) byte offsets, in text order */
     const char *const *aliases; /* other surface forms */
     size_t n_aliases;
 } ner_entity_t;
 
 typedef struct {
-    char code[3];         /* ISO 3166-1 alpha-2 */
+    char code[3]; /* ISO 3166-1 alpha-2 */
     const char *name;
-    uint32_t mentions;    /* names and demonyms */
+    uint32_t mentions; /* names and demonyms */
 } ner_country_t;
 
 typedef struct {
     const char *name;
-    const char *kind;     /* "country", "admin1", "city", "region", "landmark" */
-    char country[3];      /* "" for regions that span countries */
+    const char *kind; /* "country", "admin1", "city", "region", "landmark" */
+    char country[3];  /* "" for regions that span countries */
     double lat, lon;
     uint32_t mentions;
 } ner_location_t;
@@ -121,6 +121,8 @@ void ner_set_rules_off(ner_t *ner, unsigned mask);
 struct ner_model;
 struct ner_gaz;
 const struct ner_model *ner_model_of(const ner_t *ner);
+/* The second, document-level pass's model (ner_stack.h), NULL when there is none. */
+const struct ner_model *ner_model2_of(const ner_t *ner);
 const struct ner_gaz *ner_gaz_of(const ner_t *ner);
 
 #endif

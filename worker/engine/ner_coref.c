@@ -16,11 +16,11 @@
 #include <string.h>
 
 typedef struct {
-    ner_map_t exact;   /* type-mixed phrase key -> entity + 1 */
-    ner_map_t suffix;  /* person: last word(s) key -> entity + 1, 0 when ambiguous */
-    ner_map_t prefix;  /* location: first word key -> entity + 1 */
-    ner_map_t initials;/* organisation: hash of initials -> entity + 1 */
-    ner_map_t country; /* country code -> entity + 1 (one per country and type) */
+    ner_map_t exact;    /* type-mixed phrase key -> entity + 1 */
+    ner_map_t suffix;   /* person: last word(s) key -> entity + 1, 0 when ambiguous */
+    ner_map_t prefix;   /* location: first word key -> entity + 1 */
+    ner_map_t initials; /* organisation: hash of initials -> entity + 1 */
+    ner_map_t country;  /* country code -> entity + 1 (one per country and type) */
 } index_t;
 
 static uint64_t typed(uint64_t key, int type)
@@ -96,6 +96,17 @@ static long find_entity(ner_run_t *run, index_t *ix, uint32_t mi)
     if (!v && m->type == NER_PER) {
         v = ner_map_get(&ix->suffix, m->key);
     }
+    const uint32_t places = (1u << NER_GAZ_COUNTRY) | (1u << NER_GAZ_CITY) | (1u << NER_GAZ_ADMIN1) |
+                            (1u << NER_GAZ_REGION) | (1u << NER_GAZ_DEMONYM);
+    if (!v && m->type != NER_PER && m->end - m->first == 1 &&
+        !(ner_gaz_span(run, m->first, m->end) & places)) {
+        /* a lone word that is the surname of a person of the document, and no place
+         * name, is that person whatever the tagger typed it ("Mottaki's") */
+        v = ner_map_get(&ix->suffix, m->key);
+        if (v && *v) {
+            run->m[mi].type = NER_PER;
+        }
+    }
     if (!v && m->type == NER_LOC && m->end - m->first == 1) {
         v = ner_map_get(&ix->prefix, m->key);
     }
@@ -104,8 +115,8 @@ static long find_entity(ner_run_t *run, index_t *ix, uint32_t mi)
     }
     if (!v && m->type != NER_PER) {
         const geo_place_t *p = ner_country_at(run->ner, d, m->first, m->end), *c[1];
-        bool country_name = m->type != NER_NORP && geo_find(run->ner->geo, m->key, c, 1) == 1 &&
-                            c[0]->kind == GEO_COUNTRY;
+        bool country_name =
+            m->type != NER_NORP && geo_find(run->ner->geo, m->key, c, 1) == 1 && c[0]->kind == GEO_COUNTRY;
         p = country_name ? c[0] : p;
         if (p && (country_name || m->type == NER_NORP)) {
             v = ner_map_get(&ix->country, typed(ner_hash(p->cc, 2), m->type));

@@ -21,17 +21,22 @@ typedef struct {
     size_t *off;       /* word i starts at text.data + off[i] */
     const char **word; /* valid after a read returns 0 */
     uint32_t *len;
-    uint8_t *label;    /* gold BILOU label per token */
+    uint8_t *label; /* gold BILOU label per token */
     size_t ntok, cap;
-    size_t *sent;      /* sentence i is tokens [sent[i], sent[i+1]) */
+    size_t *sent; /* sentence i is tokens [sent[i], sent[i+1]) */
     size_t nsent, sent_cap;
 } ner_corpus_t;
 
 /* Options for gold normalisation. */
 enum {
-    NER_CORPUS_STRIP_DET = 1,     /* drop a leading the/a/an from every gold span (re3d) */
-    NER_CORPUS_NAMES_ONLY = 2,    /* drop gold spans with no capitalised word (re3d pronouns) */
+    NER_CORPUS_STRIP_DET = 1,  /* drop a leading the/a/an from every gold span (re3d) */
+    NER_CORPUS_NAMES_ONLY = 2, /* drop gold spans with no capitalised word (re3d pronouns) */
 };
+
+/* GMB's CSV has no document ids but keeps sentences in article order, so trainer and
+ * evaluator treat each run of this many consecutive sentences (counted from the start
+ * of a split) as one document for the document-level pass. */
+#define NER_GMB_DOC_SENTS 10
 
 /* GMB CSV (UTF-8): "Sentence #,Word,POS,Tag"; the cut-off last sentence is dropped. */
 int ner_corpus_read_gmb(ner_corpus_t *c, const char *csv, const char *titles_path, char *errstr,

@@ -11,10 +11,40 @@
 #include <string.h>
 
 enum {
-    F_BIAS = 1, F_L0, F_S0, F_P2, F_P3, F_S2, F_S3, F_S4, F_LM1, F_LP1, F_LM2, F_LP2, F_SM1,
-    F_SP1, F_LM1L0, F_L0LP1, F_SHAPE3, F_GAZ0, F_GAZM1, F_GAZP1, F_FIRST_CASE, F_FIRST_L0,
-    F_CASE_LOWER, F_GAZ0_CASE, F_LM1_S0, F_S0_LP1, F_CASE3, F_LEN, F_LAST, F_GAZ2, F_CHAIN,
-    F_CHAIN_HEAD, F_CHAIN_HGAZ, F_CHAIN_ACRO,
+    F_BIAS = 1,
+    F_L0,
+    F_S0,
+    F_P2,
+    F_P3,
+    F_S2,
+    F_S3,
+    F_S4,
+    F_LM1,
+    F_LP1,
+    F_LM2,
+    F_LP2,
+    F_SM1,
+    F_SP1,
+    F_LM1L0,
+    F_L0LP1,
+    F_SHAPE3,
+    F_GAZ0,
+    F_GAZM1,
+    F_GAZP1,
+    F_FIRST_CASE,
+    F_FIRST_L0,
+    F_CASE_LOWER,
+    F_GAZ0_CASE,
+    F_LM1_S0,
+    F_S0_LP1,
+    F_CASE3,
+    F_LEN,
+    F_LAST,
+    F_GAZ2,
+    F_CHAIN,
+    F_CHAIN_HEAD,
+    F_CHAIN_HGAZ,
+    F_CHAIN_ACRO,
 };
 
 static uint64_t fmix(uint64_t x)
@@ -220,8 +250,9 @@ static size_t chain_end(const ner_props_t *p, size_t n, size_t i, const uint64_t
             continue;
         }
         size_t k = j;
-        while (k < n && k < j + 2 && (p[k].lower == conn_words[0] || p[k].lower == conn_words[1] ||
-                                      p[k].lower == conn_words[2] || p[k].lower == conn_words[3])) {
+        while (k < n && k < j + 2 &&
+               (p[k].lower == conn_words[0] || p[k].lower == conn_words[1] || p[k].lower == conn_words[2] ||
+                p[k].lower == conn_words[3])) {
             k++;
         }
         if (k == j || k >= n || !capword(&p[k])) {
@@ -268,8 +299,8 @@ void ner_sentence_chains(ner_props_t *p, size_t n, unsigned sflags)
             continue;
         }
         size_t j = chain_end(p, n, i, cw, &conn);
-        unsigned info = (conn ? NER_CHAIN_CONN : 0) | (i == 0 ? NER_CHAIN_START : 0) |
-                        chain_acronym(p, n, i, j, cw);
+        unsigned info =
+            (conn ? NER_CHAIN_CONN : 0) | (i == 0 ? NER_CHAIN_START : 0) | chain_acronym(p, n, i, j, cw);
         for (size_t t = i; t < j; t++) {
             info |= (p[t].gaz & NER_GAZ_B(NER_GAZ_ORGWORD)) ? NER_CHAIN_ORGWORD : 0;
         }
@@ -288,6 +319,11 @@ static uint32_t key32(uint64_t h)
 {
     uint32_t k = (uint32_t)(h >> 32) ^ (uint32_t)h;
     return k ? k : 1;
+}
+
+uint32_t ner_feat_key(uint64_t id, uint64_t a, uint64_t b)
+{
+    return key32(ner_mix(ner_mix(id, a), b));
 }
 
 #define T1(id, a) ner_mix((uint64_t)(id), (a))

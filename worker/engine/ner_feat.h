@@ -20,16 +20,16 @@ enum { NER_PER = 0, NER_ORG = 1, NER_LOC = 2, NER_NORP = 3, NER_NTYPES = 4 };
 /* BILOU labels: 0 is O; then for type t: B = 1 + 4t, I = 2 + 4t, L = 3 + 4t, U = 4 + 4t. */
 enum { NER_O = 0, NER_B = 1, NER_I = 2, NER_L = 3, NER_U = 4 };
 #define NER_NLABELS (1 + 4 * NER_NTYPES)
-#define NER_LABEL(type, part) ((uint8_t)(1 + 4 * (type) + ((part) - 1)))
-#define NER_LABEL_TYPE(l) (((l) - 1) / 4)
-#define NER_LABEL_PART(l) ((l) == 0 ? NER_O : 1 + ((l) - 1) % 4)
+#define NER_LABEL(type, part) ((uint8_t)(1 + 4 * (type) + ((part)-1)))
+#define NER_LABEL_TYPE(l) (((l)-1) / 4)
+#define NER_LABEL_PART(l) ((l) == 0 ? NER_O : 1 + ((l)-1) % 4)
 
 /* Gazetteer classes; a token's gaz word has bit 2c set when a phrase of class c
  * starts at it and bit 2c+1 when one continues through it. */
 enum {
     NER_GAZ_COUNTRY = 0,
     NER_GAZ_DEMONYM,
-    NER_GAZ_CITY,    /* cities of 100,000 people or more */
+    NER_GAZ_CITY, /* cities of 100,000 people or more */
     NER_GAZ_ADMIN1,
     NER_GAZ_REGION,
     NER_GAZ_GIVEN,   /* given names */
@@ -51,22 +51,22 @@ enum { NER_CASE_NONE = 0, NER_CASE_LOWER, NER_CASE_TITLE, NER_CASE_CAPS, NER_CAS
 
 /* Per-token properties, computed once per token. */
 typedef struct {
-    uint64_t lower;   /* hash of the normalised lowercase form (digits as 0) */
-    uint64_t shape;   /* hash of the collapsed shape ("Xx", "X.X.", "d") */
-    uint64_t pre[2];  /* 2- and 3-byte prefixes of the lowercase form */
-    uint64_t suf[3];  /* 2-, 3- and 4-byte suffixes */
-    uint32_t gaz;     /* NER_GAZ_B/I bits */
-    uint8_t cas;      /* NER_CASE_* */
-    uint8_t len;      /* byte length, capped at 255 */
-    uint8_t ini;      /* first byte of the lowercase form */
+    uint64_t lower;  /* hash of the normalised lowercase form (digits as 0) */
+    uint64_t shape;  /* hash of the collapsed shape ("Xx", "X.X.", "d") */
+    uint64_t pre[2]; /* 2- and 3-byte prefixes of the lowercase form */
+    uint64_t suf[3]; /* 2-, 3- and 4-byte suffixes */
+    uint32_t gaz;    /* NER_GAZ_B/I bits */
+    uint8_t cas;     /* NER_CASE_* */
+    uint8_t len;     /* byte length, capped at 255 */
+    uint8_t ini;     /* first byte of the lowercase form */
     /* Capitalised run around the token (ner_sentence_chains): a maximal sequence of
      * capitalised words, with one or two of of/for/the/de between two of them
      * ("Organization of Petroleum Exporting Countries"). */
-    uint8_t cpos;     /* NER_B/I/L/U inside a run, NER_O outside */
-    uint8_t clen;     /* run length in tokens, capped at 6 */
-    uint8_t cinfo;    /* NER_CHAIN_* bits */
-    uint32_t cgaz;    /* gazetteer B bits of the run's last word */
-    uint64_t head;    /* lowercase hash of the run's last word */
+    uint8_t cpos;  /* NER_B/I/L/U inside a run, NER_O outside */
+    uint8_t clen;  /* run length in tokens, capped at 6 */
+    uint8_t cinfo; /* NER_CHAIN_* bits */
+    uint32_t cgaz; /* gazetteer B bits of the run's last word */
+    uint64_t head; /* lowercase hash of the run's last word */
 } ner_props_t;
 
 enum {
@@ -81,6 +81,8 @@ enum {
 #define NER_MAX_TOKLEN 64 /* longer tokens are read from their first 64 bytes */
 
 uint64_t ner_hash(const void *p, size_t n);
+/* The feature key of template id over values a and b (never 0). */
+uint32_t ner_feat_key(uint64_t id, uint64_t a, uint64_t b);
 uint64_t ner_mix(uint64_t a, uint64_t b);
 
 /* Writes the normalised lowercase form of s (ASCII and Latin-1 letters lowered,
@@ -124,8 +126,6 @@ void ner_trans_mask(float *trans);
 
 /* 1 when label b may follow label a (a == NER_NLABELS: sentence start). */
 int ner_transition_ok(unsigned a, unsigned b);
-
-
 
 /* Incremental hash of a phrase's normalised text, so that a gazetteer phrase read
  * from a file ("Sharm el-Sheikh") and the same words in a document hash alike however

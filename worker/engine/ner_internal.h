@@ -19,9 +19,9 @@
 
 #include <stdbool.h>
 
-#define NER_MISC 4      /* entity type beyond the tagger's four */
+#define NER_MISC 4 /* entity type beyond the tagger's four */
 #define NER_NKINDS 5
-#define NER_CHUNK 200   /* longest token run tagged at once */
+#define NER_CHUNK 200 /* longest token run tagged at once */
 #define NER_ROLE_MAX_TOKENS 6
 
 typedef struct {
@@ -33,30 +33,31 @@ struct ner {
     geo_t *geo;
     ner_gaz_t *gaz;
     ner_model_t *model;
-    ner_map_t roles;   /* phrase key -> index into role_list + 1 */
+    ner_model_t *model2; /* second, document-level pass (ner_stack.h); NULL: none */
+    ner_map_t roles;     /* phrase key -> index into role_list + 1 */
     ner_role_t *role_list;
     size_t n_roles;
     char *roles_buf;
-    ner_map_t known;   /* phrase key of a well-known name (names.tsv) -> type + 1 */
+    ner_map_t known;    /* phrase key of a well-known name (names.tsv) -> type + 1 */
     unsigned rules_off; /* NER_RULE_* bits of rules to skip (evaluation only) */
 };
 
 typedef struct {
-    uint32_t first, end; /* tokens [first, end) */
+    uint32_t first, end;   /* tokens [first, end) */
     uint32_t bstart, bend; /* bytes; inside one token for parts of "US-Iran" (sub) */
     bool sub;
     uint32_t sent;
-    uint8_t type;        /* NER_PER .. NER_NORP, NER_MISC */
+    uint8_t type; /* NER_PER .. NER_NORP, NER_MISC */
     bool dropped;
-    int32_t role;        /* index into ner->role_list, -1 for none */
+    int32_t role;                  /* index into ner->role_list, -1 for none */
     uint32_t tail_first, tail_end; /* tokens that continue the role ("for Political Affairs") */
-    char cc[3];          /* country the context gives, "" for none */
-    int32_t ent;         /* entity index after coreference */
-    uint64_t key;        /* phrase key of the mention's text */
+    char cc[3];                    /* country the context gives, "" for none */
+    int32_t ent;                   /* entity index after coreference */
+    uint64_t key;                  /* phrase key of the mention's text */
 } ner_mention_t;
 
 typedef struct {
-    uint32_t canon;      /* mention whose text is the canonical name */
+    uint32_t canon; /* mention whose text is the canonical name */
     uint8_t type;
     int32_t role;
     char cc[3];
@@ -69,7 +70,7 @@ typedef struct {
 typedef struct {
     const ner_t *ner;
     const engine_doc_t *doc;
-    uint8_t *labels;       /* per token */
+    uint8_t *labels; /* per token */
     ner_mention_t *m;
     size_t nm, cap_m;
     ner_ent_t *e;

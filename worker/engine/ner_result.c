@@ -17,7 +17,7 @@
 struct ner_result {
     ner_entity_t *ents;
     size_t n_ents;
-    uint32_t *mtok;          /* per mention: first token, end token, type (for labels) */
+    uint32_t *mtok; /* per mention: first token, end token, type (for labels) */
     size_t n_mtok;
     ner_country_t *countries;
     size_t n_countries;
@@ -115,12 +115,29 @@ static void add_aliases(ner_result_t *r, const ner_run_t *run, uint32_t ent, ner
     out->aliases = al;
 }
 
+/* The mention has letters and none of them lowercase. */
+static bool caps_only(const engine_doc_t *d, const ner_mention_t *m)
+{
+    bool letters = false;
+    for (uint32_t b = m->bstart; b < m->bend; b++) {
+        char c = d->text[b];
+        if (c >= 'a' && c <= 'z') {
+            return false;
+        }
+        letters |= c >= 'A' && c <= 'Z';
+    }
+    return letters;
+}
+
 static void build_entity(ner_result_t *r, const ner_run_t *run, uint32_t ent, ner_entity_t *out)
 {
     const ner_ent_t *e = &run->e[ent];
     const ner_mention_t *cm = &run->m[e->canon];
     memset(out, 0, sizeof *out);
-    if (e->place && e->place->kind == GEO_COUNTRY && e->type == NER_LOC) {
+    /* a country by its own name; a place written in capitals ("SANTIAGO (Reuters)") by
+     * the map's spelling, as its name is no acronym */
+    if (e->place && e->type == NER_LOC &&
+        (e->place->kind == GEO_COUNTRY || (cm->bend - cm->bstart > 3 && caps_only(run->doc, cm)))) {
         out->name = e->place->name;
     } else {
         out->name = own(r, mention_text(run->doc, cm));

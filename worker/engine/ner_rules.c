@@ -23,8 +23,10 @@ static bool has_capital(const engine_doc_t *d, size_t first, size_t end);
 /* Particles that continue a name: "al-Iraqi", "el-Sheikh", "bin Laden", "van Gogh". */
 static bool particle(const engine_doc_t *d, size_t i, size_t n_toks)
 {
-    static const char *const pre[] = {"al-", "el-", "ad-", "ash-", "as-", "at-", "ar-", "an-", "az-", "bin-", "ibn-", "abu-", "ben-"};
-    static const char *const word[] = {"bin", "ibn", "al", "el", "abu", "de", "van", "von", "da", "di", "du", "del", "der", "la", "le", "ben"};
+    static const char *const pre[] = {"al-", "el-", "ad-",  "ash-", "as-",  "at-", "ar-",
+                                      "an-", "az-", "bin-", "ibn-", "abu-", "ben-"};
+    static const char *const word[] = {"bin", "ibn", "al", "el",  "abu", "de", "van", "von",
+                                       "da",  "di",  "du", "del", "der", "la", "le",  "ben"};
     const char *s = ner_tok_text(d, i);
     size_t n = ner_tok_len(d, i);
     for (size_t k = 0; k < sizeof pre / sizeof pre[0]; k++) {
@@ -162,7 +164,8 @@ static void known_names(ner_run_t *run)
                 for (size_t t = i; t < i + n && free_span; t++) {
                     free_span = run->labels[t] == NER_O;
                 }
-                const uint32_t *v = free_span ? ner_map_get(&run->ner->known, ner_span_key(d, i, i + n)) : NULL;
+                const uint32_t *v =
+                    free_span ? ner_map_get(&run->ner->known, ner_span_key(d, i, i + n)) : NULL;
                 if (v && has_capital(d, i, i + n)) {
                     memset(run->labels + i, NER_LABEL(*v - 1, NER_I), n);
                     ner_add_mention(run, (uint32_t)i, (uint32_t)(i + n), (uint32_t)s, (int)*v - 1);
@@ -190,11 +193,63 @@ static bool short_code(const engine_doc_t *d, const ner_mention_t *m)
     return true;
 }
 
-/* Short country codes are places; two- or three-word names that end in a word the
- * document uses as a person, or open with a known given name, are persons. */
+/* Tokens [first, end) are written in capitals (letters, none lowercase). */
+static bool all_caps(const engine_doc_t *d, size_t first, size_t end)
+{
+    size_t letters = 0;
+    for (size_t t = first; t < end; t++) {
+        const char *s = ner_tok_text(d, t);
+        for (size_t i = 0; i < ner_tok_len(d, t); i++) {
+            if (s[i] >= 'a' && s[i] <= 'z') {
+                return false;
+            }
+            letters += s[i] >= 'A' && s[i] <= 'Z';
+        }
+    }
+    return letters >= 3;
+}
+
+static bool dateline_mark(const engine_doc_t *d, size_t i)
+{
+    return ner_tok_is(d, i, "(") || ner_tok_is(d, i, ",") || ner_tok_is(d, i, "-") ||
+           ner_tok_is(d, i, "\xE2\x80\x94") || ner_tok_is(d, i, "\xE2\x80\x93");
+}
+
+/* "SANTIAGO (Reuters) -", "LUSAKA, 15 August 2021 -": a known place written in
+ * capitals that opens a sentence right before "(", "," or a dash is a dateline, so a
+ * LOCATION whatever the tagger made of it (capitals tell it nothing). */
+static void datelines(ner_run_t *run)
+{
+    const engine_doc_t *d = run->doc;
+    const uint32_t place = (1u << NER_GAZ_CITY) | (1u << NER_GAZ_COUNTRY) | (1u << NER_GAZ_ADMIN1);
+    size_t nm = run->nm;
+    for (size_t s = 0; s < d->n_sents; s++) {
+        size_t b = d->sents[s].tok_first, e = d->sents[s].tok_end, n = 3;
+        while (n >= 1 && !(b + n < e && all_caps(d, b, b + n) && dateline_mark(d, b + n) &&
+                           (gaz_of(run, b, b + n) & place))) {
+            n--;
+        }
+        bool tagged = false;
+        for (size_t i = 0; i < nm && n > 0; i++) {
+            ner_mention_t *m = &run->m[i];
+            if (m->first < b + n && m->end > b && !m->sub) {
+                tagged = true;
+                m->type = m->first == b && m->end == b + n ? NER_LOC : m->type;
+            }
+        }
+        if (n > 0 && !tagged) {
+            memset(run->labels + b, NER_LABEL(NER_LOC, NER_I), n);
+            ner_add_mention(run, (uint32_t)b, (uint32_t)(b + n), (uint32_t)s, NER_LOC);
+        }
+    }
+}
+
+/* Datelines and short country codes are places; two- or three-word names that end in
+ * a word the document uses as a person, or open with a known given name, are persons. */
 static void retype(ner_run_t *run)
 {
     const engine_doc_t *d = run->doc;
+    datelines(run);
     const uint32_t org_or_place = (1u << NER_GAZ_ORGWORD) | (1u << NER_GAZ_ORG) | (1u << NER_GAZ_COUNTRY) |
                                   (1u << NER_GAZ_CITY) | (1u << NER_GAZ_REGION) | (1u << NER_GAZ_ADMIN1);
     ner_map_t persons; /* keys of undropped person mentions */
@@ -210,8 +265,11 @@ static void retype(ner_run_t *run)
             continue;
         }
         const geo_place_t *c = ner_country_at(run->ner, d, m->first, m->end);
-        if (c && m->type == NER_ORG && short_code(d, m)) {
-            m->type = NER_LOC; /* "US", "UK": the tagger's news never wrote them so */
+        bool country = c && (short_code(d, m) || (gaz_of(run, m->first, m->end) & (1u << NER_GAZ_COUNTRY)));
+        if (country && m->type == NER_ORG) {
+            /* "US", "UK", and "Qatar said": a country acting is still a place in news
+             * annotation (CoNLL, OntoNotes GPE); GMB's own labels waver */
+            m->type = NER_LOC;
             continue;
         }
         size_t n = m->end - m->first;
@@ -275,7 +333,8 @@ static bool has_upper(const engine_doc_t *d, const ner_mention_t *m)
 {
     for (size_t i = m->bstart; i < m->bend; i++) {
         unsigned char c = (unsigned char)d->text[i];
-        if ((c >= 'A' && c <= 'Z') || (c == 0xC3 && i + 1 < m->bend && (unsigned char)d->text[i + 1] < 0x9F)) {
+        if ((c >= 'A' && c <= 'Z') ||
+            (c == 0xC3 && i + 1 < m->bend && (unsigned char)d->text[i + 1] < 0x9F)) {
             return true;
         }
     }
@@ -292,8 +351,8 @@ static void false_positives(ner_run_t *run)
         ner_mention_t *m = &run->m[i];
         const engine_sent_t *s = &d->sents[m->sent];
         bool start = m->first == s->tok_first ||
-                     (m->first > s->tok_first && (ner_tok_is(d, m->first - 1, "\"") ||
-                                                  ner_tok_is(d, m->first - 1, "\xE2\x80\x9C")));
+                     (m->first > s->tok_first &&
+                      (ner_tok_is(d, m->first - 1, "\"") || ner_tok_is(d, m->first - 1, "\xE2\x80\x9C")));
         unsigned sflags = 0;
         if (!start) {
             /* headline and all-caps lines: every word is capitalised by position */
@@ -312,22 +371,34 @@ static void false_positives(ner_run_t *run)
     ner_map_free(&caps);
 }
 
-/* Majority type per phrase: packed per key as 4 counts of 8 bits. */
+/* Majority type per phrase (packed per key as 4 counts of 8 bits), so that one name
+ * has one type in a document ("Qatar" not both ORG and LOCATION); a tie goes to the
+ * type of the phrase's first mention. */
 static void vote_types(ner_run_t *run)
 {
-    ner_map_t votes;
+    ner_map_t votes, first; /* key -> counts; key -> 1 + index of the earliest mention */
     ner_map_init(&votes, run->nm + 1);
+    ner_map_init(&first, run->nm + 1);
     for (size_t i = 0; i < run->nm; i++) {
         const ner_mention_t *m = &run->m[i];
         uint32_t *v = ner_map_put(&votes, m->key, 0);
         if (!m->dropped && m->type < NER_NTYPES && ((*v >> (8 * m->type)) & 0xFF) < 0xFF) {
             *v += 1u << (8 * m->type);
+            uint32_t *f = ner_map_put(&first, m->key, 0);
+            if (*f == 0 || run->m[*f - 1].first > m->first) {
+                *f = (uint32_t)i + 1;
+            }
         }
     }
     for (size_t i = 0; i < run->nm; i++) {
         ner_mention_t *m = &run->m[i];
         uint32_t v = *ner_map_get(&votes, m->key);
-        unsigned best = m->type < NER_NTYPES ? (v >> (8 * m->type)) & 0xFF : 0;
+        const uint32_t *f = ner_map_get(&first, m->key);
+        unsigned lead = f ? run->m[*f - 1].type : m->type;
+        unsigned best = lead < NER_NTYPES ? (v >> (8 * lead)) & 0xFF : 0;
+        if (f) {
+            m->type = (uint8_t)lead;
+        }
         for (int t = 0; t < NER_NTYPES; t++) {
             if (((v >> (8 * t)) & 0xFF) > best) {
                 best = (v >> (8 * t)) & 0xFF, m->type = (uint8_t)t;
@@ -335,6 +406,7 @@ static void vote_types(ner_run_t *run)
         }
     }
     ner_map_free(&votes);
+    ner_map_free(&first);
 }
 
 /* Later (or earlier) occurrences of a found name that the tagger missed. */

@@ -1,6 +1,8 @@
 /* ner_tag.c: see ner_tag.h.  Pure apart from the caller's scratch buffers. */
 #include "ner_tag.h"
 
+#include "ner_stack.h"
+
 #include "ds_mem.h"
 
 #include <stdlib.h>
@@ -16,6 +18,8 @@ void ner_tag_work_free(ner_tag_work_t *w)
     free(w->score);
     free(w->back);
     free(w->tvec);
+    free(w->idx);
+    free(w->vecs);
     if (w->types.cap) {
         ner_map_free(&w->types);
     }
@@ -38,6 +42,8 @@ static void reserve(ner_tag_work_t *w, size_t n)
     w->emit = ds_xrealloc(w->emit, cap * NER_NLABELS * sizeof *w->emit);
     w->score = ds_xrealloc(w->score, cap * NER_NLABELS * sizeof *w->score);
     w->back = ds_xrealloc(w->back, cap * NER_NLABELS);
+    w->idx = ds_xrealloc(w->idx, cap * sizeof *w->idx);
+    w->vecs = ds_xrealloc(w->vecs, cap * sizeof *w->vecs);
     w->cap = cap;
 }
 
@@ -97,13 +103,18 @@ static void add(float *acc, const float *v)
     }
 }
 
-/* Emission scores of token i: cached unary and neighbour vectors plus the pairs. */
+/* Emission scores of token i: cached unary and neighbour vectors plus the pairs (and
+ * the stacking features when st is not NULL). */
 static void emission(const ner_model_t *m, ner_tag_work_t *w, const float *const *vecs, const float *edge,
-                     size_t n, size_t i, unsigned sflags, float *out)
+                     size_t n, size_t i, unsigned sflags, const ner_stack_t *st, float *out)
 {
     static const int offs[4] = {-2, -1, 1, 2};
-    uint32_t f[NER_MAX_FEATS];
-    emit_feats(m, f, ner_feat_pairs(w->props, n, i, sflags, f), out);
+    uint32_t f[NER_MAX_FEATS + NER_STACK_FEATS];
+    size_t nf = ner_feat_pairs(w->props, n, i, sflags, f);
+    if (st) {
+        nf += ner_feat_stack(&st[i], &w->props[i], f + nf);
+    }
+    emit_feats(m, f, nf, out);
     add(out, vecs[i]);
     for (int j = 0; j < 4; j++) {
         long k = (long)i + offs[j];
@@ -114,7 +125,37 @@ static void emission(const ner_model_t *m, ner_tag_work_t *w, const float *const
 void ner_tag_sentence(const ner_model_t *m, const ner_gaz_t *gz, const char *const *s, const uint32_t *len,
                       const uint8_t *space, size_t n, ner_tag_work_t *w, uint8_t *labels)
 {
+    ner_tag_sentence_stacked(m, gz, s, len, space, n, w, NULL, labels);
+}
+
+/* Emission scores from w->props[0..n) and Viterbi. */
+static void decode(const ner_model_t *m, size_t n, unsigned sflags, ner_tag_work_t *w, const ner_stack_t *st,
+                   uint8_t *labels)
+{
     static const int offs[4] = {-2, -1, 1, 2};
+    size_t *idx = w->idx;
+    for (size_t i = 0; i < n; i++) {
+        idx[i] = type_vectors(m, w, &w->props[i], sflags);
+    }
+    const float **vecs = w->vecs;
+    for (size_t i = 0; i < n; i++) {
+        vecs[i] = w->tvec + idx[i] * 5 * NER_NLABELS;
+    }
+    float edge[4 * NER_NLABELS];
+    uint32_t f[NER_MAX_FEATS];
+    for (int j = 0; j < 4; j++) {
+        emit_feats(m, f, ner_feat_neighbour(NULL, offs[j], sflags, f), edge + j * NER_NLABELS);
+    }
+    for (size_t i = 0; i < n; i++) {
+        emission(m, w, vecs, edge, n, i, sflags, st, w->emit + i * NER_NLABELS);
+    }
+    ner_viterbi(w->emit, ner_model_trans(m), n, labels, w->score, w->back);
+}
+
+void ner_tag_sentence_stacked(const ner_model_t *m, const ner_gaz_t *gz, const char *const *s,
+                              const uint32_t *len, const uint8_t *space, size_t n, ner_tag_work_t *w,
+                              const ner_stack_t *st, uint8_t *labels)
+{
     if (n == 0) {
         return;
     }
@@ -125,23 +166,16 @@ void ner_tag_sentence(const ner_model_t *m, const ner_gaz_t *gz, const char *con
     }
     unsigned sflags = ner_sentence_flags(w->props, n);
     ner_sentence_chains(w->props, n, sflags);
-    size_t *idx = ds_xmalloc(n * sizeof *idx);
-    for (size_t i = 0; i < n; i++) {
-        idx[i] = type_vectors(m, w, &w->props[i], sflags);
+    decode(m, n, sflags, w, st, labels);
+}
+
+void ner_tag_props(const ner_model_t *m, const ner_props_t *props, size_t n, ner_tag_work_t *w,
+                   const struct ner_stack_s *st, uint8_t *labels)
+{
+    if (n == 0) {
+        return;
     }
-    const float **vecs = ds_xmalloc(n * sizeof *vecs);
-    for (size_t i = 0; i < n; i++) {
-        vecs[i] = w->tvec + idx[i] * 5 * NER_NLABELS;
-    }
-    free(idx);
-    float edge[4 * NER_NLABELS];
-    uint32_t f[NER_MAX_FEATS];
-    for (int j = 0; j < 4; j++) {
-        emit_feats(m, f, ner_feat_neighbour(NULL, offs[j], sflags, f), edge + j * NER_NLABELS);
-    }
-    for (size_t i = 0; i < n; i++) {
-        emission(m, w, vecs, edge, n, i, sflags, w->emit + i * NER_NLABELS);
-    }
-    free(vecs);
-    ner_viterbi(w->emit, ner_model_trans(m), n, labels, w->score, w->back);
+    reserve(w, n);
+    memcpy(w->props, props, n * sizeof *props);
+    decode(m, n, ner_sentence_flags(w->props, n), w, st, labels);
 }

@@ -22,6 +22,8 @@ typedef struct {
     uint8_t *nfeats;
     float *emit, *score;
     uint8_t *back;
+    size_t *idx; /* per token: its type's cached vectors */
+    const float **vecs;
     /* per distinct token (props and sentence mode): its unary and four neighbour
      * score vectors, 5 * NER_NLABELS floats each; lives as long as the work */
     ner_map_t types;
@@ -39,5 +41,16 @@ void ner_tag_features(const ner_gaz_t *gz, const char *const *s, const uint32_t 
  * token in w, so reuse one w for all sentences of a document. */
 void ner_tag_sentence(const ner_model_t *m, const ner_gaz_t *gz, const char *const *s, const uint32_t *len,
                       const uint8_t *space, size_t n, ner_tag_work_t *w, uint8_t *labels);
+
+/* The same with the second pass's stacking features st[n] (ner_stack.h); st NULL:
+ * ner_tag_sentence. */
+struct ner_stack_s;
+void ner_tag_sentence_stacked(const ner_model_t *m, const ner_gaz_t *gz, const char *const *s,
+                              const uint32_t *len, const uint8_t *space, size_t n, ner_tag_work_t *w,
+                              const struct ner_stack_s *st, uint8_t *labels);
+/* Tags a sentence whose token properties (ner_props, ner_sentence_chains) are known:
+ * the second pass reuses the first pass's. */
+void ner_tag_props(const ner_model_t *m, const ner_props_t *props, size_t n, ner_tag_work_t *w,
+                   const struct ner_stack_s *st, uint8_t *labels);
 
 #endif

@@ -1,0 +1,162 @@
+/* ner_stack.c: see ner_stack.h. */
+#include "ner_stack.h"
+
+#include "ds_mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ROW 9 /* 5 label-type counts, 4 multi-token counts */
+
+enum { F_ST_L1 = 200, F_ST_MAJ, F_ST_MULTI, F_ST_L1MAJ, F_ST_L1MULTI, F_ST_MAJCAS };
+
+void ner_stack_work_free(ner_stack_work_t *w)
+{
+    if (w->words.cap) {
+        ner_map_free(&w->words);
+    }
+    free(w->cnt);
+    memset(w, 0, sizeof *w);
+}
+
+static uint32_t *row_of(ner_stack_work_t *w, uint64_t lower)
+{
+    uint32_t *v = ner_map_put(&w->words, lower, 0);
+    if (*v == 0) {
+        if (w->rows == w->cap) {
+            w->cap = w->cap ? w->cap * 2 : 256;
+            w->cnt = ds_xrealloc(w->cnt, w->cap * ROW * sizeof *w->cnt);
+        }
+        memset(w->cnt + w->rows * ROW, 0, ROW * sizeof *w->cnt);
+        *v = (uint32_t)++w->rows;
+    }
+    return w->cnt + (size_t)(*v - 1) * ROW;
+}
+
+/* 1 + type when token i's label puts it inside a span of two or more tokens. */
+static unsigned multi_type(const uint8_t *l1, size_t i)
+{
+    int part = NER_LABEL_PART(l1[i]);
+    return part == NER_B || part == NER_I || part == NER_L ? 1u + (unsigned)NER_LABEL_TYPE(l1[i]) : 0;
+}
+
+static unsigned type_of(uint8_t l)
+{
+    return l == NER_O ? 0 : 1u + (unsigned)NER_LABEL_TYPE(l);
+}
+
+/* Summary of token i's word from its counts minus its own contribution. */
+static void summarise(const uint32_t *row, const uint8_t *l1, size_t i, ner_stack_t *st)
+{
+    uint32_t c[ROW];
+    memcpy(c, row, sizeof c);
+    c[type_of(l1[i])]--;
+    unsigned mt = multi_type(l1, i);
+    if (mt) {
+        c[4 + mt]--;
+    }
+    uint32_t total = c[0] + c[1] + c[2] + c[3] + c[4], best = 0;
+    st->l1 = l1[i];
+    st->others = (uint8_t)(total > 3 ? 3 : total);
+    st->maj = total ? 1 : 0;
+    for (unsigned t = 1; t <= NER_NTYPES; t++) {
+        if (c[t] > best) {
+            best = c[t], st->maj = (uint8_t)(1 + t);
+        }
+    }
+    st->multi = 0, best = 0;
+    for (unsigned t = 1; t <= NER_NTYPES; t++) {
+        if (c[4 + t] > best) {
+            best = c[4 + t], st->multi = (uint8_t)t;
+        }
+    }
+}
+
+void ner_stack_doc(const uint64_t *lower, const uint8_t *l1, size_t n, ner_stack_work_t *w, ner_stack_t *st)
+{
+    if (w->words.cap == 0) {
+        ner_map_init(&w->words, 1024);
+    }
+    ner_map_clear(&w->words);
+    w->rows = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (lower[i] == 0) {
+            continue;
+        }
+        uint32_t *row = row_of(w, lower[i]);
+        row[type_of(l1[i])]++;
+        unsigned mt = multi_type(l1, i);
+        if (mt) {
+            row[4 + mt]++;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (lower[i] != 0) {
+            summarise(row_of(w, lower[i]), l1, i, &st[i]);
+        } else {
+            memset(&st[i], 0, sizeof st[i]);
+        }
+    }
+}
+
+/* Only what the document says elsewhere: the token's own pass-1 label is left out, or
+ * pass 2 learns little more than to copy it. */
+size_t ner_feat_stack(const ner_stack_t *st, const ner_props_t *t, uint32_t *out)
+{
+    size_t k = 0;
+    out[k++] = ner_feat_key(F_ST_MAJ, st->maj, st->others);
+    out[k++] = ner_feat_key(F_ST_MULTI, st->multi, 0);
+    out[k++] = ner_feat_key(F_ST_MAJCAS, st->maj * 8u + st->multi, t->cas);
+    out[k++] = ner_feat_key(F_ST_L1MAJ, st->maj, t->cpos);
+    return k;
+}
+
+void ner_doc_work_free(ner_doc_work_t *w)
+{
+    ner_tag_work_free(&w->w1);
+    ner_tag_work_free(&w->w2);
+    ner_stack_work_free(&w->sw);
+    free(w->lower);
+    free(w->l1);
+    free(w->st);
+    free(w->props);
+    memset(w, 0, sizeof *w);
+}
+
+static void reserve(ner_doc_work_t *w, size_t n)
+{
+    if (n <= w->cap) {
+        return;
+    }
+    w->cap = n > 2 * w->cap ? n : 2 * w->cap;
+    w->lower = ds_xrealloc(w->lower, w->cap * sizeof *w->lower);
+    w->l1 = ds_xrealloc(w->l1, w->cap);
+    w->st = ds_xrealloc(w->st, w->cap * sizeof *w->st);
+    w->props = ds_xrealloc(w->props, w->cap * sizeof *w->props);
+}
+
+void ner_tag_doc(const ner_model_t *m1, const ner_model_t *m2, const ner_gaz_t *gz, const char *const *s,
+                 const uint32_t *len, const uint8_t *space, const size_t *spans, size_t nspan,
+                 ner_doc_work_t *w, uint8_t *labels)
+{
+    size_t o = nspan ? spans[0] : 0, n = nspan ? spans[nspan] - o : 0;
+    reserve(w, n + 1);
+    memset(w->lower, 0, n * sizeof *w->lower); /* tokens between spans are skipped */
+    memset(w->l1, 0, n);
+    for (size_t k = 0; k < nspan; k++) {
+        size_t b = spans[k], m = spans[k + 1] - b;
+        ner_tag_sentence(m1, gz, s + b, len + b, space + b, m, &w->w1, m2 ? w->l1 + (b - o) : labels + b);
+        for (size_t i = 0; i < m && m2; i++) {
+            w->lower[b - o + i] = w->w1.props[i].lower;
+            w->props[b - o + i] = w->w1.props[i];
+        }
+    }
+    if (!m2) {
+        return;
+    }
+    ner_stack_doc(w->lower, w->l1, n, &w->sw, w->st);
+    for (size_t k = 0; k < nspan; k++) {
+        size_t b = spans[k], m = spans[k + 1] - b;
+        ner_tag_props(m2, w->props + (b - o), m, &w->w2, w->st + (b - o), labels + b);
+    }
+}

@@ -1,0 +1,67 @@
+/* ner_stack.h: the tagger's second, document-level pass (stacking).
+ *
+ * Why: a name the first pass tags in one sentence and misses or mistypes in another
+ * ("Gazprom said ... Gazprom shares") should be read alike.  Pass 1 tags every
+ * sentence of the document (model.bin); a summary per lowercase word of what pass 1
+ * said about it elsewhere in the document (its majority label type, whether it sat
+ * inside a multi-token entity) becomes extra features for pass 2 (model2.bin), which
+ * was trained on jackknifed pass-1 output of the train split (tools/ner_train.c) so it
+ * learns how far pass 1 can be trusted on unseen text.
+ * Invariants: pure functions of their arguments and the caller's scratch; without a
+ * second model, ner_tag_doc is exactly pass 1.
+ */
+#ifndef NER_STACK_H
+#define NER_STACK_H
+
+#include "ner_tag.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What pass 1 says about a token and about its word elsewhere in the document. */
+typedef struct ner_stack_s {
+    uint8_t l1;  /* pass-1 label */
+    uint8_t maj; /* 0: the word is nowhere else; 1: elsewhere always O; 2 + type: commonest type elsewhere */
+    uint8_t multi;  /* 0, or 1 + type of a multi-token entity holding the word elsewhere */
+    uint8_t others; /* occurrences elsewhere, capped at 3 */
+} ner_stack_t;
+
+/* Scratch for document summaries; reuse it across documents. */
+typedef struct {
+    ner_map_t words; /* lowercase hash -> 1 + row of cnt */
+    uint32_t *cnt;   /* per word: 5 label-type counts (O, PER, ORG, LOC, NORP), 4 multi-token counts */
+    size_t rows, cap;
+} ner_stack_work_t;
+
+void ner_stack_work_free(ner_stack_work_t *w);
+
+/* Fills st[n] for a document of n tokens: lower[i] is token i's lowercase hash (0: no
+ * token of a sentence, skipped), l1[i] its pass-1 label (BILOU, so spans are read from
+ * the labels alone). */
+void ner_stack_doc(const uint64_t *lower, const uint8_t *l1, size_t n, ner_stack_work_t *w, ner_stack_t *st);
+
+/* The stacking features of a token (at most NER_STACK_FEATS). */
+#define NER_STACK_FEATS 6
+size_t ner_feat_stack(const ner_stack_t *st, const ner_props_t *t, uint32_t *out);
+
+/* Scratch for ner_tag_doc; reuse it across documents, free with ner_doc_work_free. */
+typedef struct {
+    ner_tag_work_t w1, w2;
+    ner_stack_work_t sw;
+    uint64_t *lower;
+    uint8_t *l1;
+    ner_stack_t *st;
+    ner_props_t *props; /* pass 1's token properties, reused by pass 2 */
+    size_t cap;
+} ner_doc_work_t;
+
+void ner_doc_work_free(ner_doc_work_t *w);
+
+/* Tags a document of n tokens cut into nspan sentence spans (span k is tokens
+ * [spans[k], spans[k+1])): pass 1 with m1, then, when m2 is not NULL, pass 2 with m2
+ * and the document summary.  labels[n] receives BILOU labels. */
+void ner_tag_doc(const ner_model_t *m1, const ner_model_t *m2, const ner_gaz_t *gz, const char *const *s,
+                 const uint32_t *len, const uint8_t *space, const size_t *spans, size_t nspan,
+                 ner_doc_work_t *w, uint8_t *labels);
+
+#endif
