@@ -39,7 +39,7 @@ static const ds_setting_t table[] = {
     {"results-maxlen", DS_SET_INT, &s_maxlen, "1000000", NULL,
      "approximate length cap of the results and dead streams (XADD MAXLEN ~); 0 = unbounded"},
     {"max-doc-bytes", DS_SET_INT, &s_max_doc, "1M", NULL, "largest document text accepted, in bytes"},
-    {"cpu-budget-ms", DS_SET_INT, &s_cpu, "10000", NULL,
+    {"cpu-budget-ms", DS_SET_INT, &s_cpu, "5000", NULL,
      "CPU time one document may take; a child that overruns is killed and replaced; 0 = none"},
     {"data", DS_SET_STR, &s_data, NULL, "DOSSIER_DATA",
      "engine data directory; empty = the default location"},
