@@ -651,6 +651,55 @@ START_TEST(test_second_pass_is_loaded_and_changes_only_through_its_model)
 }
 END_TEST
 
+/* Best well-formed labelling of three tokens by trying all of them. */
+static void brute_best(const float *emit, const float *trans, uint8_t *best)
+{
+    float top = -1e30f;
+    for (unsigned x = 0; x < NER_NLABELS * NER_NLABELS * NER_NLABELS; x++) {
+        unsigned l[3] = {x % NER_NLABELS, x / NER_NLABELS % NER_NLABELS, x / NER_NLABELS / NER_NLABELS};
+        unsigned last = NER_LABEL_PART(l[2]);
+        if (!ner_transition_ok(NER_NLABELS, l[0]) || !ner_transition_ok(l[0], l[1]) ||
+            !ner_transition_ok(l[1], l[2]) || (last != NER_O && last != NER_L && last != NER_U)) {
+            continue;
+        }
+        float v = trans[NER_NLABELS * NER_NLABELS + l[0]] + trans[l[0] * NER_NLABELS + l[1]] +
+                  trans[l[1] * NER_NLABELS + l[2]];
+        for (int t = 0; t < 3; t++) {
+            v += emit[t * NER_NLABELS + l[t]];
+        }
+        if (v > top) {
+            top = v;
+            for (int t = 0; t < 3; t++) {
+                best[t] = (uint8_t)l[t];
+            }
+        }
+    }
+}
+
+START_TEST(test_viterbi_finds_the_best_well_formed_labelling)
+{
+    float trans[(NER_NLABELS + 1) * NER_NLABELS], emit[3 * NER_NLABELS];
+    uint32_t x = 12345;
+    for (int round = 0; round < 20; round++) {
+        for (size_t i = 0; i < sizeof trans / sizeof trans[0]; i++) {
+            x = x * 1103515245u + 12345u;
+            trans[i] = (float)(x >> 16 & 1023) / 256.0f;
+        }
+        for (size_t i = 0; i < sizeof emit / sizeof emit[0]; i++) {
+            x = x * 1103515245u + 12345u;
+            emit[i] = (float)(x >> 16 & 1023) / 128.0f;
+        }
+        ner_trans_mask(trans);
+        uint8_t got[3], want[3];
+        float score[3 * NER_NLABELS];
+        uint8_t back[3 * NER_NLABELS];
+        ner_viterbi(emit, trans, 3, got, score, back);
+        brute_best(emit, trans, want);
+        ck_assert_mem_eq(got, want, 3);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("ner");
@@ -679,6 +728,7 @@ static Suite *suite(void)
     tcase_add_test(r, test_capitalised_runs_span_connectors_and_match_acronyms);
     tcase_add_test(r, test_each_rule_can_be_switched_off_for_measurement);
     tcase_add_test(r, test_dateline_place_in_capitals_is_a_location);
+    tcase_add_test(r, test_viterbi_finds_the_best_well_formed_labelling);
     tcase_add_test(r, test_one_name_has_one_type_in_a_document);
     tcase_add_test(r, test_document_summary_reports_what_pass_one_said_elsewhere);
     tcase_add_test(r, test_second_pass_is_loaded_and_changes_only_through_its_model);

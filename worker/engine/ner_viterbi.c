@@ -43,17 +43,17 @@ void ner_viterbi(const float *emit, const float *trans, size_t n, uint8_t *label
     if (n == 0) {
         return;
     }
-    /* predecessors BILOU allows for each label: 9 for O/B/U, 2 for I/L */
-    uint8_t pred[NER_NLABELS][NER_NLABELS];
-    int npred[NER_NLABELS];
-    for (int b = 0; b < L; b++) {
-        npred[b] = 0;
-        for (int a = 0; a < L; a++) {
-            if (ner_transition_ok((unsigned)a, (unsigned)b)) {
-                pred[b][npred[b]++] = (uint8_t)a;
-            }
-        }
-    }
+    /* predecessors BILOU allows for each label: O, every L and U before O/B/U; B and
+     * I of the same type before I/L (ner_transition_ok, written out) */
+    static const uint8_t pred[NER_NLABELS][9] = {
+        {0, 3, 4, 7, 8, 11, 12, 15, 16}, {0, 3, 4, 7, 8, 11, 12, 15, 16}, {1, 2},   {1, 2},
+        {0, 3, 4, 7, 8, 11, 12, 15, 16}, {0, 3, 4, 7, 8, 11, 12, 15, 16}, {5, 6},   {5, 6},
+        {0, 3, 4, 7, 8, 11, 12, 15, 16}, {0, 3, 4, 7, 8, 11, 12, 15, 16}, {9, 10},  {9, 10},
+        {0, 3, 4, 7, 8, 11, 12, 15, 16}, {0, 3, 4, 7, 8, 11, 12, 15, 16}, {13, 14}, {13, 14},
+        {0, 3, 4, 7, 8, 11, 12, 15, 16},
+    };
+    _Static_assert(NER_NLABELS == 17, "the predecessor table is written for four types");
+    static const uint8_t npred[NER_NLABELS] = {9, 9, 2, 2, 9, 9, 2, 2, 9, 9, 2, 2, 9, 9, 2, 2, 9};
     for (int b = 0; b < L; b++) {
         score[b] = emit[b] + trans[NER_NLABELS * L + b];
     }
