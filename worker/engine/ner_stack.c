@@ -135,6 +135,21 @@ static void reserve(ner_doc_work_t *w, size_t n)
     w->props = ds_xrealloc(w->props, w->cap * sizeof *w->props);
 }
 
+/* A span is worth a second look when one of its capitalised or tagged words occurs
+ * elsewhere in the document with an entity reading.  Elsewhere pass 1 stands: that is
+ * cheaper, and better on GMB dev (bare tagger 87.45 against 87.29 re-tagging every
+ * sentence), as pass 2 has nothing to add there but its own noise. */
+static int evidence(const ner_stack_t *st, const ner_props_t *p, size_t m)
+{
+    for (size_t i = 0; i < m; i++) {
+        int cap = p[i].cas == NER_CASE_TITLE || p[i].cas == NER_CASE_CAPS || p[i].cas == NER_CASE_MIXED;
+        if ((cap || st[i].l1 != NER_O) && st[i].others > 0 && (st[i].maj >= 2 || st[i].multi > 0)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 void ner_tag_doc(const ner_model_t *m1, const ner_model_t *m2, const ner_gaz_t *gz, const char *const *s,
                  const uint32_t *len, const uint8_t *space, const size_t *spans, size_t nspan,
                  ner_doc_work_t *w, uint8_t *labels)
@@ -157,6 +172,10 @@ void ner_tag_doc(const ner_model_t *m1, const ner_model_t *m2, const ner_gaz_t *
     ner_stack_doc(w->lower, w->l1, n, &w->sw, w->st);
     for (size_t k = 0; k < nspan; k++) {
         size_t b = spans[k], m = spans[k + 1] - b;
+        if (!evidence(w->st + (b - o), w->props + (b - o), m)) { /* pass 1 stands */
+            memcpy(labels + b, w->l1 + (b - o), m);
+            continue;
+        }
         ner_tag_props(m2, w->props + (b - o), m, &w->w2, w->st + (b - o), labels + b);
     }
 }

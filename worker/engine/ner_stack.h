@@ -59,7 +59,8 @@ void ner_doc_work_free(ner_doc_work_t *w);
 
 /* Tags a document of n tokens cut into nspan sentence spans (span k is tokens
  * [spans[k], spans[k+1])): pass 1 with m1, then, when m2 is not NULL, pass 2 with m2
- * and the document summary.  labels[n] receives BILOU labels. */
+ * and the document summary for the spans where a capitalised or tagged word has an
+ * entity reading elsewhere in the document.  labels[n] receives BILOU labels. */
 void ner_tag_doc(const ner_model_t *m1, const ner_model_t *m2, const ner_gaz_t *gz, const char *const *s,
                  const uint32_t *len, const uint8_t *space, const size_t *spans, size_t nspan,
                  ner_doc_work_t *w, uint8_t *labels);
