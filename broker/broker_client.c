@@ -5,6 +5,7 @@
 #include "broker_reply.h"
 #include "ds_log.h"
 #include "ds_mdp.h"
+#include "ds_utf8.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -57,7 +58,13 @@ static void route_external(broker_t *b, const broker_creq_t *req)
     broker_service_t *s = broker_pool_service(&b->pool, req->service, req->svclen);
     if (s == NULL) {
         char msg[320];
-        snprintf(msg, sizeof msg, "no worker has offered service '%.*s'", (int)req->svclen, req->service);
+        /* the name goes into a msgpack str, which must be UTF-8 */
+        if (ds_utf8_validate((const uint8_t *)req->service, req->svclen, NULL) == 0 &&
+            !memchr(req->service, '\0', req->svclen)) {
+            snprintf(msg, sizeof msg, "no worker has offered service '%.*s'", (int)req->svclen, req->service);
+        } else {
+            snprintf(msg, sizeof msg, "no worker has offered this service (its name is not UTF-8)");
+        }
         broker_reply_error(b, req, "rejected", (ds_str_t){0}, DS_ESERVICE, msg);
         b->st.rejected++;
         return;

@@ -104,9 +104,25 @@ static void make_dead(broker_t *b, broker_doc_t *d, const broker_rec_t *patch)
     broker_queue_push_front(&b->queue, &d->q);
 }
 
+/* s cut to at most max bytes, never inside a UTF-8 sequence (peers' strings are kept
+ * in the journal and sent back in replies, which must stay valid UTF-8). */
+static ds_str_t utf8_cap(ds_str_t s, size_t max)
+{
+    if (s.ptr == NULL || s.len <= max) {
+        return s;
+    }
+    size_t n = max;
+    while (n > 0 && ((unsigned char)s.ptr[n] & 0xC0) == 0x80) {
+        n--;
+    }
+    return (ds_str_t){s.ptr, n};
+}
+
 /* An attempt failed: retry after a backoff, or dead. */
 static void fail(broker_t *b, broker_doc_t *d, bool retryable, ds_str_t code, ds_str_t error)
 {
+    code = utf8_cap(code, 64);
+    error = utf8_cap(error, DS_MAX_ERROR_BYTES);
     b->st.failed++;
     broker_rec_t patch = {.state = BROKER_REC_QUEUED, .attempts = d->attempts, .updated_ms = ds_wall_ms()};
     patch.code = code;
@@ -160,7 +176,7 @@ void broker_docs_settle(broker_t *b, broker_doc_t *d, const uint8_t *body, size_
             ds_body_bool(&reply, "retryable", &retryable, err, sizeof err) < 0) {
             rc = DS_EFIELD;
         } else if (rid.ptr && !(rid.len == d->idlen && memcmp(rid.ptr, d->id, rid.len) == 0)) {
-            snprintf(err, sizeof err, "reply names id '%.*s', not the document sent", (int)rid.len, rid.ptr);
+            snprintf(err, sizeof err, "reply names another id than the document sent");
             rc = DS_EFIELD;
         }
     }

@@ -197,6 +197,9 @@ START_TEST(test_unknown_service_is_answered_at_once)
     ck_assert_int_eq(bk_call(B.endpoint, "no.such.service", &body, &r, 10000), 0);
     ck_assert_str_eq(bk_field(&r, "status"), "rejected");
     ck_assert_str_eq(bk_field(&r, "code"), "unknown_service");
+    /* a name that is not UTF-8 still gets a valid (UTF-8) reply */
+    ck_assert_int_eq(bk_call(B.endpoint, "bad\xff\xfename", &body, &r, 10000), 0);
+    ck_assert_str_eq(bk_field(&r, "code"), "unknown_service");
     /* dossier.analyze before any worker offered it is unknown too */
     ck_assert_int_eq(bk_call(B.endpoint, DS_SVC_ANALYZE, &body, &r, 10000), 0);
     ck_assert_str_eq(bk_field(&r, "code"), "unknown_service");
