@@ -14,7 +14,15 @@ static bk_broker_t B;
 static ds_test_redis_t *R;
 static pid_t W;
 
-static void stop_redis(void)
+/* One redis-server per TCase, started and stopped by the runner (unchecked fixture):
+ * it is stopped even when a test fails, which skips the checked teardown.  Each test
+ * starts from an empty Redis. */
+static void redis_up(void)
+{
+    R = ds_test_redis_start(NULL);
+}
+
+static void redis_down(void)
 {
     ds_test_redis_stop(&R);
 }
@@ -22,9 +30,8 @@ static void stop_redis(void)
 static void setup(void)
 {
     memset(&B, 0, sizeof B);
-    R = ds_test_redis_start(NULL);
     ck_assert_ptr_nonnull(R);
-    atexit(stop_redis); /* also after a failed assertion, which skips teardown */
+    free(ds_test_redis_cli(R, "FLUSHALL"));
     W = 0;
 }
 
@@ -34,7 +41,6 @@ static void teardown(void)
         bk_stop(W, SIGTERM, 10000);
     }
     bk_broker_cleanup(&B);
-    ds_test_redis_stop(&R);
 }
 
 static void start_worker(const char *max_doc)
@@ -76,6 +82,12 @@ typedef struct {
 static bool redis_is(void *arg)
 {
     rwait_t *w = arg;
+    int status;
+    if (W > 0 && waitpid(W, &status, WNOHANG) == W) {
+        bk_untrack(W);
+        W = 0;
+        ck_abort_msg("dossier-worker exited with status %d (see %s/worker.log)", status, B.dir);
+    }
     return redis_int(w->args) == w->want;
 }
 
@@ -168,6 +180,7 @@ static Suite *suite(void)
 {
     Suite *s = suite_create("broker_e2e");
     TCase *tc = tcase_create("e2e");
+    tcase_add_unchecked_fixture(tc, redis_up, redis_down);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 90);
     tcase_add_test(tc, test_200_documents_survive_kill_9_and_reach_redis_exactly_once);
