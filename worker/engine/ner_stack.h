@@ -44,6 +44,10 @@ void ner_stack_doc(const uint64_t *lower, const uint8_t *l1, size_t n, ner_stack
 #define NER_STACK_FEATS 6
 size_t ner_feat_stack(const ner_stack_t *st, const ner_props_t *t, uint32_t *out);
 
+/* 1 when a sentence of m tokens is worth a second look: one of its capitalised or
+ * tagged words occurs elsewhere in the document with an entity reading. */
+int ner_stack_evidence(const ner_stack_t *st, const ner_props_t *p, size_t m);
+
 /* Scratch for ner_tag_doc; reuse it across documents, free with ner_doc_work_free. */
 typedef struct {
     ner_tag_work_t w1, w2;
