@@ -18,17 +18,19 @@ void broker_lease_addr(uint64_t token, uint8_t out[BROKER_LEASE_ADDR_LEN])
     }
 }
 
-int broker_send_command(broker_t *b, const broker_worker_t *w, int command)
+int broker_send_command(broker_t *b, broker_worker_t *w, int command)
 {
     uint8_t cmd = (uint8_t)command;
     broker_part_t parts[] = {{w->identity, w->idlen}, {"", 0}, {MDPW_WORKER, strlen(MDPW_WORKER)}, {&cmd, 1}};
+    w->sent_ms = b->now_ms;
     return broker_send(b->router, parts, 4, NULL);
 }
 
 /* REQUEST: identity "" MDPW01 0x02 address "" body (body moved). */
-static int send_request(broker_t *b, const broker_worker_t *w, const void *addr, size_t alen, zmq_msg_t *body)
+static int send_request(broker_t *b, broker_worker_t *w, const void *addr, size_t alen, zmq_msg_t *body)
 {
     uint8_t cmd = MDPW_REQUEST;
+    w->sent_ms = b->now_ms;
     broker_part_t parts[] = {{w->identity, w->idlen},
                              {"", 0},
                              {MDPW_WORKER, strlen(MDPW_WORKER)},

@@ -28,7 +28,7 @@ void broker_worker_drop(broker_t *b, broker_worker_t *w, int code, const char *w
 /* Encodes a lease address. */
 void broker_lease_addr(uint64_t token, uint8_t out[BROKER_LEASE_ADDR_LEN]);
 /* Sends a worker command with no body (HEARTBEAT, DISCONNECT); 0 or -errno. */
-int broker_send_command(broker_t *b, const broker_worker_t *w, int command);
+int broker_send_command(broker_t *b, broker_worker_t *w, int command);
 /* Answers the client of a synchronous request with {status: failed, code, error}. */
 void broker_request_fail(broker_t *b, broker_request_t *r, int code, const char *why);
 

@@ -35,8 +35,9 @@ typedef struct broker_worker {
     struct broker_worker *sprev, *snext; /* the pool's seen list */
     broker_service_t *service;
     int64_t expiry_ms;
-    int job_kind; /* BROKER_JOB_* */
-    void *job;    /* broker_doc_t * or broker_request_t * */
+    int64_t sent_ms; /* last command sent to it */
+    int job_kind;    /* BROKER_JOB_* */
+    void *job;       /* broker_doc_t * or broker_request_t * */
     uint8_t idlen;
     uint8_t identity[255];
 } broker_worker_t;

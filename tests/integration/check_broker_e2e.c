@@ -43,7 +43,7 @@ static void teardown(void)
     bk_broker_cleanup(&B);
 }
 
-static void start_worker(const char *max_doc)
+static void start_worker_hb(const char *max_doc, const char *interval)
 {
     char *bin = ds_test_bin("dossier-worker");
     char log[600];
@@ -56,7 +56,7 @@ static void start_worker(const char *max_doc)
                     "--concurrency",
                     "2",
                     "--heartbeat-ms",
-                    HB,
+                    (char *)interval,
                     "--max-doc-bytes",
                     (char *)max_doc,
                     "--analysis",
@@ -64,6 +64,11 @@ static void start_worker(const char *max_doc)
                     NULL};
     W = bk_spawn(argv, log);
     free(bin);
+}
+
+static void start_worker(const char *max_doc)
+{
+    start_worker_hb(max_doc, HB);
 }
 
 static long redis_int(const char *args)
@@ -176,6 +181,30 @@ START_TEST(test_document_the_worker_refuses_is_recorded_dead_in_redis)
 }
 END_TEST
 
+START_TEST(test_worker_with_a_shorter_heartbeat_keeps_its_connection)
+{
+    const char *flags[] = {"--heartbeat-ms", "2000", NULL};
+    bk_broker_start(&B, flags);
+    start_worker_hb("1M", "200"); /* silent broker, for this worker: 600 ms */
+    ds_buf_t r = DS_BUF_INIT;
+    bk_submit(B.endpoint, "hb-1", "Heartbeats agree.", &r);
+    rwait_t w = {"XLEN dossier:results", 1};
+    ck_assert(ds_test_eventually(redis_is, &w, 30000));
+    usleep(1500000); /* well past the worker's 600 ms */
+    bk_submit(B.endpoint, "hb-2", "Still connected.", &r);
+    w.want = 2;
+    ck_assert(ds_test_eventually(redis_is, &w, 30000));
+    char log[600];
+    snprintf(log, sizeof log, "%s/worker.log", B.dir);
+    size_t len = 0;
+    char *text = ds_test_read_file(log, &len);
+    ck_assert_msg(text == NULL || strstr(text, "reconnecting") == NULL, "the worker reconnected:\n%s", text);
+    free(text);
+    ck_assert_int_eq(bk_stat(B.endpoint, "lost_leases"), 0);
+    ds_buf_free(&r);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("broker_e2e");
@@ -185,6 +214,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 90);
     tcase_add_test(tc, test_200_documents_survive_kill_9_and_reach_redis_exactly_once);
     tcase_add_test(tc, test_document_the_worker_refuses_is_recorded_dead_in_redis);
+    tcase_add_test(tc, test_worker_with_a_shorter_heartbeat_keeps_its_connection);
     suite_add_tcase(s, tc);
     return s;
 }
