@@ -146,6 +146,7 @@ ner_t *ner_load(const char *data_dir, char *errstr, size_t errlen)
 {
     char path[4096];
     ner_t *ner = ds_xcalloc(1, sizeof *ner);
+    ner->work = ds_xcalloc(1, sizeof *ner->work);
     ner->geo = geo_load(data_dir, errstr, errlen);
     if (!ner->geo) {
         goto fail;
@@ -184,6 +185,10 @@ void ner_destroy(ner_t **self_p)
     ner_gaz_destroy(&ner->gaz);
     ner_model_destroy(&ner->model);
     ner_model_destroy(&ner->model2);
+    if (ner->work) {
+        ner_doc_work_free(ner->work);
+        free(ner->work);
+    }
     if (ner->role_list) {
         ner_map_free(&ner->roles);
     }
@@ -281,10 +286,8 @@ static void tag_doc(ner_run_t *run)
         space[i] = i > 0 && d->toks[i].start > d->toks[i - 1].end;
     }
     size_t nspan = chunk_spans(d, spans, sent_of);
-    ner_doc_work_t w = {0};
-    ner_tag_doc(run->ner->model, run->ner->model2, run->ner->gaz, s, len, space, spans, nspan, &w,
+    ner_tag_doc(run->ner->model, run->ner->model2, run->ner->gaz, s, len, space, spans, nspan, run->ner->work,
                 run->labels);
-    ner_doc_work_free(&w);
     for (size_t k = 0; k < nspan; k++) {
         extract(run, sent_of[k], spans[k], spans[k + 1]);
     }

@@ -10,7 +10,9 @@
  * name keeps one type across the document, short forms join long ones ("Mottaki" ->
  * "Manouchehr Mottaki", "IAEA" -> "International Atomic Energy Agency"), places are
  * resolved against data/geo with context and population.  Pure: no I/O after
- * ner_load, no clock, no logging, no globals; a ner_t is read-only after loading.
+ * ner_load, no clock, no logging, no globals.  A ner_t is read-only after loading
+ * except for the tagger's scratch (per-word score vectors kept between documents,
+ * bounded): run one document at a time on a ner_t (one per worker process).
  *
  * How engine.c calls it (engine_ner_glue.c):
  *

@@ -33,8 +33,9 @@ struct ner {
     geo_t *geo;
     ner_gaz_t *gaz;
     ner_model_t *model;
-    ner_model_t *model2; /* second, document-level pass (ner_stack.h); NULL: none */
-    ner_map_t roles;     /* phrase key -> index into role_list + 1 */
+    ner_model_t *model2;       /* second, document-level pass (ner_stack.h); NULL: none */
+    struct ner_doc_work *work; /* tagger scratch reused by every ner_run (see ner.h) */
+    ner_map_t roles;           /* phrase key -> index into role_list + 1 */
     ner_role_t *role_list;
     size_t n_roles;
     char *roles_buf;

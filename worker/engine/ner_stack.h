@@ -49,7 +49,7 @@ size_t ner_feat_stack(const ner_stack_t *st, const ner_props_t *t, uint32_t *out
 int ner_stack_evidence(const ner_stack_t *st, const ner_props_t *p, size_t m);
 
 /* Scratch for ner_tag_doc; reuse it across documents, free with ner_doc_work_free. */
-typedef struct {
+typedef struct ner_doc_work {
     ner_tag_work_t w1, w2;
     ner_stack_work_t sw;
     uint64_t *lower;

@@ -133,6 +133,10 @@ static void decode(const ner_model_t *m, size_t n, unsigned sflags, ner_tag_work
                    uint8_t *labels)
 {
     static const int offs[4] = {-2, -1, 1, 2};
+    if (w->ntypes + n > NER_TAG_MAX_TYPES && w->types.cap) {
+        ner_map_clear(&w->types); /* bounded memory; only ever between sentences */
+        w->ntypes = 0;
+    }
     size_t *idx = w->idx;
     for (size_t i = 0; i < n; i++) {
         idx[i] = type_vectors(m, w, &w->props[i], sflags);

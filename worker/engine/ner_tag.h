@@ -13,7 +13,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Scratch space for one sentence, grown as needed; reuse it across sentences. */
+/* Most distinct tokens whose score vectors a work keeps (340 bytes each); past that it
+ * starts afresh at the next sentence. */
+#define NER_TAG_MAX_TYPES 16384
+
+/* Scratch space for one sentence, grown as needed; reuse it across sentences (and
+ * documents: the cached vectors are pure functions of the token and the model). */
 typedef struct {
     size_t cap;
     uint32_t *gaz;
