@@ -9,7 +9,8 @@ bad_suites=()
 for t in "$@"; do
   name=$(basename "$t")
   echo "== $name"
-  out=$(CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-60} "$t" 2>&1)
+  # a suite that hangs is killed (SUITE_TIMEOUT seconds) and counted as failed
+  out=$(CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-60} timeout -k 10 "${SUITE_TIMEOUT:-900}" "$t" 2>&1 </dev/null)
   rc=$?
   printf '%s\n' "$out" | grep -v '^ *$' | grep -E -v ':P:' | tail -n 60
   summary=$(printf '%s\n' "$out" | grep -E '^[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' | tail -n 1)
