@@ -700,6 +700,45 @@ START_TEST(test_viterbi_finds_the_best_well_formed_labelling)
 }
 END_TEST
 
+START_TEST(test_tagger_scratch_is_bounded_and_never_changes_results)
+{
+    ner_t *ner = load_ner();
+    const char *a[] = {"Foreign", "Minister", "Manouchehr", "Mottaki", "visited", "Sharm", "el-Sheikh", "."};
+    uint32_t alen[8];
+    uint8_t space[8] = {0, 1, 1, 1, 1, 1, 1, 0}, want[8], got[8], lab[4];
+    for (size_t i = 0; i < 8; i++) {
+        alen[i] = (uint32_t)strlen(a[i]);
+    }
+    ner_tag_work_t w = {0};
+    ner_tag_sentence(ner_model_of(ner), ner_gaz_of(ner), a, alen, space, 8, &w, want);
+    float emit[8 * NER_NLABELS];
+    memcpy(emit, w.emit, sizeof emit);
+    /* more distinct words than the scratch keeps: it must start afresh between sentences */
+    char words[4][32];
+    const char *s[4] = {words[0], words[1], words[2], words[3]};
+    uint32_t len[4];
+    for (unsigned k = 0; k < NER_TAG_MAX_TYPES / 2 + 100; k++) {
+        /* digits all normalise to 0, so the words differ in letters */
+        char l[5] = {(char)('a' + k % 26), (char)('a' + k / 26 % 26), (char)('a' + k / 676 % 26), 'x', 0};
+        snprintf(words[0], sizeof words[0], "Zq%s", l);
+        snprintf(words[1], sizeof words[1], "met");
+        snprintf(words[2], sizeof words[2], "Vq%sy", l);
+        snprintf(words[3], sizeof words[3], ".");
+        for (int i = 0; i < 4; i++) {
+            len[i] = (uint32_t)strlen(words[i]);
+        }
+        ner_tag_sentence(ner_model_of(ner), ner_gaz_of(ner), s, len, space, 4, &w, lab);
+        ck_assert_uint_le(w.ntypes, NER_TAG_MAX_TYPES);
+    }
+    ck_assert_uint_lt(w.ntypes, NER_TAG_MAX_TYPES / 2); /* it did start afresh */
+    ner_tag_sentence(ner_model_of(ner), ner_gaz_of(ner), a, alen, space, 8, &w, got);
+    ck_assert_mem_eq(got, want, 8);
+    ck_assert_mem_eq(w.emit, emit, sizeof emit); /* the very same scores */
+    ner_tag_work_free(&w);
+    ner_destroy(&ner);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("ner");
@@ -738,6 +777,7 @@ static Suite *suite(void)
     tcase_add_test(a, test_json_has_three_arrays_and_offsets_inside_text);
     tcase_add_test(a, test_null_result_writes_empty_arrays);
     tcase_add_test(a, test_same_input_gives_identical_json);
+    tcase_add_test(a, test_tagger_scratch_is_bounded_and_never_changes_results);
     tcase_add_test(a, test_index_keys_are_type_and_normalised_name);
     tcase_add_test(a, test_bad_token_spans_are_rejected);
     tcase_add_test(a, test_missing_data_dir_fails_with_message);
