@@ -465,10 +465,13 @@ static void summaries(const inst_t *in, const uint8_t *l1, size_t base, ner_stac
 /* Appends each token's stacking features to its feature list (new keys join m when add). */
 static void extend(inst_t *in, model_t *m, const ner_stack_t *st, int add)
 {
-    for (size_t t = 0; t < in->ntok; t++) {
+    for (size_t t = 0, s = 0; t < in->ntok; t++) {
+        while (in->tok[s + 1] <= t) {
+            s++;
+        }
         uint32_t keys[NER_STACK_FEATS];
         ner_props_t p = {.cas = in->cas[t] & 15, .cpos = in->cas[t] >> 4};
-        size_t nk = ner_feat_stack(&st[t], &p, keys), k = 0;
+        size_t b = in->tok[s], nk = ner_feat_stack(st + b, in->tok[s + 1] - b, t - b, &p, keys), k = 0;
         while (in->feat[t][k] >= 0) {
             k++;
         }

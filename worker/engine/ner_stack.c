@@ -8,7 +8,7 @@
 
 #define ROW 9 /* 5 label-type counts, 4 multi-token counts */
 
-enum { F_ST_L1 = 200, F_ST_MAJ, F_ST_MULTI, F_ST_L1MAJ, F_ST_L1MULTI, F_ST_MAJCAS };
+enum { F_ST_L1 = 200, F_ST_MAJ, F_ST_MULTI, F_ST_L1MAJ, F_ST_L1MULTI, F_ST_MAJCAS, F_ST_NEIGH };
 
 void ner_stack_work_free(ner_stack_work_t *w)
 {
@@ -101,13 +101,17 @@ void ner_stack_doc(const uint64_t *lower, const uint8_t *l1, size_t n, ner_stack
 
 /* Only what the document says elsewhere: the token's own pass-1 label is left out, or
  * pass 2 learns little more than to copy it. */
-size_t ner_feat_stack(const ner_stack_t *st, const ner_props_t *t, uint32_t *out)
+size_t ner_feat_stack(const ner_stack_t *st, size_t n, size_t i, const ner_props_t *t, uint32_t *out)
 {
+    const ner_stack_t *c = &st[i];
+    unsigned prev = i > 0 ? st[i - 1].maj * 8u + st[i - 1].multi : 63,
+             next = i + 1 < n ? st[i + 1].maj * 8u + st[i + 1].multi : 63;
     size_t k = 0;
-    out[k++] = ner_feat_key(F_ST_MAJ, st->maj, st->others);
-    out[k++] = ner_feat_key(F_ST_MULTI, st->multi, 0);
-    out[k++] = ner_feat_key(F_ST_MAJCAS, st->maj * 8u + st->multi, t->cas);
-    out[k++] = ner_feat_key(F_ST_L1MAJ, st->maj, t->cpos);
+    out[k++] = ner_feat_key(F_ST_MAJ, c->maj, c->others);
+    out[k++] = ner_feat_key(F_ST_MULTI, c->multi, 0);
+    out[k++] = ner_feat_key(F_ST_MAJCAS, c->maj * 8u + c->multi, t->cas);
+    out[k++] = ner_feat_key(F_ST_L1MAJ, c->maj, t->cpos);
+    out[k++] = ner_feat_key(F_ST_NEIGH, prev, next);
     return k;
 }
 

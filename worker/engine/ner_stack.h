@@ -40,9 +40,10 @@ void ner_stack_work_free(ner_stack_work_t *w);
  * the labels alone). */
 void ner_stack_doc(const uint64_t *lower, const uint8_t *l1, size_t n, ner_stack_work_t *w, ner_stack_t *st);
 
-/* The stacking features of a token (at most NER_STACK_FEATS). */
+/* The stacking features of token i of a sentence's st[n]: its word's summary, and
+ * its neighbours' (at most NER_STACK_FEATS). */
 #define NER_STACK_FEATS 6
-size_t ner_feat_stack(const ner_stack_t *st, const ner_props_t *t, uint32_t *out);
+size_t ner_feat_stack(const ner_stack_t *st, size_t n, size_t i, const ner_props_t *t, uint32_t *out);
 
 /* 1 when a sentence of m tokens is worth a second look: one of its capitalised or
  * tagged words occurs elsewhere in the document with an entity reading. */

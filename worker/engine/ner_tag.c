@@ -112,7 +112,7 @@ static void emission(const ner_model_t *m, ner_tag_work_t *w, const float *const
     uint32_t f[NER_MAX_FEATS + NER_STACK_FEATS];
     size_t nf = ner_feat_pairs(w->props, n, i, sflags, f);
     if (st) {
-        nf += ner_feat_stack(&st[i], &w->props[i], f + nf);
+        nf += ner_feat_stack(st, n, i, &w->props[i], f + nf);
     }
     emit_feats(m, f, nf, out);
     add(out, vecs[i]);
