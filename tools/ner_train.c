@@ -434,16 +434,17 @@ static void summaries(const inst_t *in, const uint8_t *l1, size_t base, ner_stac
 {
     ner_stack_work_t sw = {0};
     uint64_t *lower = ds_xmalloc(in->ntok * sizeof *lower);
-    uint8_t *lab = ds_xmalloc(in->ntok);
+    uint8_t *lab = ds_xmalloc(in->ntok), *form = ds_xmalloc(in->ntok);
     ner_stack_t *tmp = ds_xmalloc(in->ntok * sizeof *tmp);
     for (size_t s = 0, e; s < in->n; s = e) {
         size_t doc = (in->orig[s] - base) / NER_GMB_DOC_SENTS, k = 0, orig0 = s;
         for (e = s; e < in->n && (in->orig[e] - base) / NER_GMB_DOC_SENTS == doc; e++) {
             for (size_t t = in->tok[e]; t < in->tok[e + 1] && in->mode[e] == 0; t++, k++) {
-                lower[k] = in->lower[t], lab[k] = l1[t];
+                ner_props_t p = {.cas = in->cas[t] & 15};
+                lower[k] = in->lower[t], lab[k] = l1[t], form[k] = ner_stack_form(&p, t == in->tok[e]);
             }
         }
-        ner_stack_doc(lower, lab, k, &sw, tmp);
+        ner_stack_doc(lower, lab, form, k, &sw, tmp);
         k = 0;
         for (size_t q = s; q < e; q++) {
             size_t b = in->tok[q], n = in->tok[q + 1] - b;
@@ -459,7 +460,7 @@ static void summaries(const inst_t *in, const uint8_t *l1, size_t base, ner_stac
         }
     }
     ner_stack_work_free(&sw);
-    free(lower), free(lab), free(tmp);
+    free(lower), free(lab), free(form), free(tmp);
 }
 
 /* Appends each token's stacking features to its feature list (new keys join m when add). */

@@ -611,7 +611,8 @@ START_TEST(test_document_summary_reports_what_pass_one_said_elsewhere)
         NER_LABEL(NER_ORG, NER_U), 0, NER_LABEL(NER_ORG, NER_B), NER_LABEL(NER_ORG, NER_L), 0, 0, 0, 0, 0};
     ner_stack_t st[9];
     ner_stack_work_t w = {0};
-    ner_stack_doc(lower, l1, 9, &w, st);
+    const uint8_t form[] = {1, 2, 1, 1, 2, 0, 1, 0, 2};
+    ner_stack_doc(lower, l1, form, 9, &w, st);
     ck_assert_uint_eq(st[5].maj, 2 + NER_ORG); /* the missed "gazprom": ORG elsewhere */
     ck_assert_uint_eq(st[5].others, 1);
     ck_assert_uint_eq(st[0].maj, 1); /* the tagged one: elsewhere only O */
@@ -621,6 +622,9 @@ START_TEST(test_document_summary_reports_what_pass_one_said_elsewhere)
     ck_assert_uint_eq(st[2].multi, 0);           /* ... but not elsewhere than itself */
     ck_assert_uint_eq(st[5].l1, 0);
     ck_assert_uint_eq(st[0].l1, NER_LABEL(NER_ORG, NER_U));
+    ck_assert_uint_eq(st[5].casing, 1); /* "gazprom" capitalised inside a sentence elsewhere */
+    ck_assert_uint_eq(st[0].casing, 0); /* ... its other occurrence opens a sentence */
+    ck_assert_uint_eq(st[1].casing, 2); /* "said" lowercase elsewhere */
     ner_stack_work_free(&w);
 }
 END_TEST

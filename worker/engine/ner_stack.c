@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ROW 9 /* 5 label-type counts, 4 multi-token counts */
+#define ROW 11 /* 5 label-type counts, 4 multi-token counts, capitalised mid-sentence, lowercase */
 
-enum { F_ST_L1 = 200, F_ST_MAJ, F_ST_MULTI, F_ST_L1MAJ, F_ST_L1MULTI, F_ST_MAJCAS, F_ST_NEIGH };
+enum { F_ST_L1 = 200, F_ST_MAJ, F_ST_MULTI, F_ST_L1MAJ, F_ST_L1MULTI, F_ST_MAJCAS, F_ST_NEIGH, F_ST_CASING };
 
 void ner_stack_work_free(ner_stack_work_t *w)
 {
@@ -46,11 +46,15 @@ static unsigned type_of(uint8_t l)
 }
 
 /* Summary of token i's word from its counts minus its own contribution. */
-static void summarise(const uint32_t *row, const uint8_t *l1, size_t i, ner_stack_t *st)
+static void summarise(const uint32_t *row, const uint8_t *l1, const uint8_t *form, size_t i, ner_stack_t *st)
 {
     uint32_t c[ROW];
     memcpy(c, row, sizeof c);
     c[type_of(l1[i])]--;
+    if (form[i]) {
+        c[8 + form[i]]--;
+    }
+    st->casing = (uint8_t)((c[9] > 0) | (c[10] > 0) << 1);
     unsigned mt = multi_type(l1, i);
     if (mt) {
         c[4 + mt]--;
@@ -72,7 +76,16 @@ static void summarise(const uint32_t *row, const uint8_t *l1, size_t i, ner_stac
     }
 }
 
-void ner_stack_doc(const uint64_t *lower, const uint8_t *l1, size_t n, ner_stack_work_t *w, ner_stack_t *st)
+uint8_t ner_stack_form(const ner_props_t *p, int first)
+{
+    if (p->cas == NER_CASE_LOWER) {
+        return 2;
+    }
+    return !first && (p->cas == NER_CASE_TITLE || p->cas == NER_CASE_MIXED) ? 1 : 0;
+}
+
+void ner_stack_doc(const uint64_t *lower, const uint8_t *l1, const uint8_t *form, size_t n,
+                   ner_stack_work_t *w, ner_stack_t *st)
 {
     if (w->words.cap == 0) {
         ner_map_init(&w->words, 1024);
@@ -85,6 +98,9 @@ void ner_stack_doc(const uint64_t *lower, const uint8_t *l1, size_t n, ner_stack
         }
         uint32_t *row = row_of(w, lower[i]);
         row[type_of(l1[i])]++;
+        if (form[i]) {
+            row[8 + form[i]]++;
+        }
         unsigned mt = multi_type(l1, i);
         if (mt) {
             row[4 + mt]++;
@@ -92,7 +108,7 @@ void ner_stack_doc(const uint64_t *lower, const uint8_t *l1, size_t n, ner_stack
     }
     for (size_t i = 0; i < n; i++) {
         if (lower[i] != 0) {
-            summarise(row_of(w, lower[i]), l1, i, &st[i]);
+            summarise(row_of(w, lower[i]), l1, form, i, &st[i]);
         } else {
             memset(&st[i], 0, sizeof st[i]);
         }
@@ -112,6 +128,7 @@ size_t ner_feat_stack(const ner_stack_t *st, size_t n, size_t i, const ner_props
     out[k++] = ner_feat_key(F_ST_MAJCAS, c->maj * 8u + c->multi, t->cas);
     out[k++] = ner_feat_key(F_ST_L1MAJ, c->maj, t->cpos);
     out[k++] = ner_feat_key(F_ST_NEIGH, prev, next);
+    out[k++] = ner_feat_key(F_ST_CASING, c->casing, t->cas * 2u + (i == 0));
     return k;
 }
 
@@ -122,6 +139,7 @@ void ner_doc_work_free(ner_doc_work_t *w)
     ner_stack_work_free(&w->sw);
     free(w->lower);
     free(w->l1);
+    free(w->form);
     free(w->st);
     free(w->props);
     memset(w, 0, sizeof *w);
@@ -135,6 +153,7 @@ static void reserve(ner_doc_work_t *w, size_t n)
     w->cap = n > 2 * w->cap ? n : 2 * w->cap;
     w->lower = ds_xrealloc(w->lower, w->cap * sizeof *w->lower);
     w->l1 = ds_xrealloc(w->l1, w->cap);
+    w->form = ds_xrealloc(w->form, w->cap);
     w->st = ds_xrealloc(w->st, w->cap * sizeof *w->st);
     w->props = ds_xrealloc(w->props, w->cap * sizeof *w->props);
 }
@@ -161,18 +180,20 @@ void ner_tag_doc(const ner_model_t *m1, const ner_model_t *m2, const ner_gaz_t *
     reserve(w, n + 1);
     memset(w->lower, 0, n * sizeof *w->lower); /* tokens between spans are skipped */
     memset(w->l1, 0, n);
+    memset(w->form, 0, n);
     for (size_t k = 0; k < nspan; k++) {
         size_t b = spans[k], m = spans[k + 1] - b;
         ner_tag_sentence(m1, gz, s + b, len + b, space + b, m, &w->w1, m2 ? w->l1 + (b - o) : labels + b);
         for (size_t i = 0; i < m && m2; i++) {
             w->lower[b - o + i] = w->w1.props[i].lower;
             w->props[b - o + i] = w->w1.props[i];
+            w->form[b - o + i] = ner_stack_form(&w->w1.props[i], i == 0);
         }
     }
     if (!m2) {
         return;
     }
-    ner_stack_doc(w->lower, w->l1, n, &w->sw, w->st);
+    ner_stack_doc(w->lower, w->l1, w->form, n, &w->sw, w->st);
     for (size_t k = 0; k < nspan; k++) {
         size_t b = spans[k], m = spans[k + 1] - b;
         if (!ner_stack_evidence(w->st + (b - o), w->props + (b - o), m)) { /* pass 1 stands */

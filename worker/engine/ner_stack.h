@@ -24,6 +24,7 @@ typedef struct ner_stack_s {
     uint8_t maj; /* 0: the word is nowhere else; 1: elsewhere always O; 2 + type: commonest type elsewhere */
     uint8_t multi;  /* 0, or 1 + type of a multi-token entity holding the word elsewhere */
     uint8_t others; /* occurrences elsewhere, capped at 3 */
+    uint8_t casing; /* elsewhere: bit 0 capitalised inside a sentence, bit 1 lowercase */
 } ner_stack_t;
 
 /* Scratch for document summaries; reuse it across documents. */
@@ -35,10 +36,15 @@ typedef struct {
 
 void ner_stack_work_free(ner_stack_work_t *w);
 
+/* How a token is written, for the summaries: 1 capitalised (not all caps) and not first
+ * in its sentence, 2 lowercase, 0 otherwise (case says nothing there). */
+uint8_t ner_stack_form(const ner_props_t *p, int first);
+
 /* Fills st[n] for a document of n tokens: lower[i] is token i's lowercase hash (0: no
  * token of a sentence, skipped), l1[i] its pass-1 label (BILOU, so spans are read from
- * the labels alone). */
-void ner_stack_doc(const uint64_t *lower, const uint8_t *l1, size_t n, ner_stack_work_t *w, ner_stack_t *st);
+ * the labels alone), form[i] its ner_stack_form. */
+void ner_stack_doc(const uint64_t *lower, const uint8_t *l1, const uint8_t *form, size_t n,
+                   ner_stack_work_t *w, ner_stack_t *st);
 
 /* The stacking features of token i of a sentence's st[n]: its word's summary, and
  * its neighbours' (at most NER_STACK_FEATS). */
@@ -54,7 +60,7 @@ typedef struct ner_doc_work {
     ner_tag_work_t w1, w2;
     ner_stack_work_t sw;
     uint64_t *lower;
-    uint8_t *l1;
+    uint8_t *l1, *form;
     ner_stack_t *st;
     ner_props_t *props; /* pass 1's token properties, reused by pass 2 */
     size_t cap;
