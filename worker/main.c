@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 static char *s_broker, *s_redis, *s_prefix, *s_data, *s_analysis, *s_log_level;
-static int64_t s_concurrency, s_max_jobs, s_ttl, s_maxlen, s_max_doc, s_cpu, s_hb, s_rtimeout, s_giveup,
+static int64_t s_concurrency, s_prefetch, s_max_jobs, s_ttl, s_maxlen, s_max_doc, s_cpu, s_hb, s_rtimeout, s_giveup,
     s_drain;
 static bool s_dedup;
 
@@ -32,6 +32,9 @@ static const ds_setting_t table[] = {
      "Redis to write results to: redis://[user:password@]host[:port][/db] or unix:///path/redis.sock[?db=N]"},
     {"concurrency", DS_SET_INT, &s_concurrency, "0", NULL,
      "worker processes to run; 0 = number of CPU cores"},
+    {"prefetch", DS_SET_INT, &s_prefetch, "1", NULL,
+     "MDP workers per process (1-64): each process holds this many documents, analyses the ready ones "
+     "and stores them in one Redis pipeline"},
     {"prefix", DS_SET_STR, &s_prefix, "dossier", NULL, "prefix of every Redis key written"},
     {"max-jobs", DS_SET_INT, &s_max_jobs, "100000", NULL,
      "a child exits and is replaced after this many documents; 0 = never"},
@@ -95,7 +98,7 @@ static int validate(worker_opts_t *o)
     if (s_prefix[0] == '\0' || strchr(s_prefix, ' ')) {
         return bad("--prefix must be a non-empty word");
     }
-    if (s_concurrency < 0 || s_concurrency > 1024 || s_max_jobs < 0 || s_ttl < 0 || s_maxlen < 0 ||
+    if (s_concurrency < 0 || s_concurrency > 1024 || s_prefetch < 1 || s_prefetch > 64 || s_max_jobs < 0 || s_ttl < 0 || s_maxlen < 0 ||
         s_cpu < 0 || s_max_doc < 1 || s_max_doc > 256 * 1024 * 1024 || s_hb < 10 || s_rtimeout < 10 ||
         s_giveup < 0 || s_drain < 0) {
         return bad("a numeric setting is out of range (see --help)");
@@ -108,6 +111,7 @@ static int validate(worker_opts_t *o)
         .data_dir = s_data,
         .counts_only = strcmp(s_analysis, "counts") == 0,
         .concurrency = s_concurrency > 0 ? (int)s_concurrency : (cores > 0 ? (int)cores : 1),
+        .prefetch = (int)s_prefetch,
         .max_jobs = s_max_jobs,
         .result_ttl_s = s_ttl,
         .results_maxlen = s_maxlen,

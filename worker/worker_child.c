@@ -3,6 +3,7 @@
 
 #include "ds_log.h"
 #include "ds_mdp.h"
+#include "worker_batch.h"
 #include "worker_cpu.h"
 #include "worker_job.h"
 #include "worker_mdp.h"
@@ -42,9 +43,9 @@ static void child_signals(void)
     prctl(PR_SET_PDEATHSIG, SIGTERM);
 }
 
-static worker_mdp_t *open_mdp(const worker_opts_t *o)
+static worker_mdp_opts_t mdp_opts(const worker_opts_t *o)
 {
-    worker_mdp_opts_t mo = {
+    return (worker_mdp_opts_t){
         .endpoint = o->broker,
         .service = DS_SVC_ANALYZE,
         .heartbeat_ms = o->heartbeat_ms,
@@ -53,6 +54,11 @@ static worker_mdp_t *open_mdp(const worker_opts_t *o)
         .max_msg_bytes = o->max_doc_bytes + 256 * 1024,
         .stop = &child_stop,
     };
+}
+
+static worker_mdp_t *open_mdp(const worker_opts_t *o)
+{
+    worker_mdp_opts_t mo = mdp_opts(o);
     char err[256];
     worker_mdp_t *m = worker_mdp_new(&mo, err, sizeof err);
     if (m == NULL) {
@@ -100,6 +106,24 @@ static int64_t serve(const worker_opts_t *o, worker_mdp_t *m, worker_job_t *job)
     return handled;
 }
 
+/* --prefetch K > 1: K MDP workers in this child (worker_batch.c). */
+static int batch_main(const worker_opts_t *o, engine_t *engine, worker_redis_t *redis, int slot)
+{
+    worker_mdp_opts_t mo = mdp_opts(o);
+    worker_job_opts_t jo = {
+        (size_t)o->max_doc_bytes, o->counts_only, {o->prefix, o->results_maxlen, o->result_ttl_s, o->dedup}};
+    ds_log(DS_LOG_INFO, "msg=\"child ready\" slot=%d broker=%s prefetch=%d", slot, o->broker, o->prefetch);
+    worker_batch_stats_t st = {0, 0};
+    int64_t handled = worker_batch_serve(o, &mo, &jo, engine, redis, &st);
+    if (handled < 0) {
+        return WORKER_EXIT_CONFIG;
+    }
+    ds_log(DS_LOG_INFO, "msg=\"child exits\" slot=%d documents=%lld reconnects=%llu malformed=%llu %s", slot,
+           (long long)handled, (unsigned long long)st.reconnects, (unsigned long long)st.malformed,
+           child_stop ? "reason=drain" : "reason=max-jobs");
+    return WORKER_EXIT_OK;
+}
+
 int worker_child_main(const worker_opts_t *o, engine_t *engine, int slot)
 {
     child_signals();
@@ -109,6 +133,11 @@ int worker_child_main(const worker_opts_t *o, engine_t *engine, int slot)
     }
     int status = WORKER_EXIT_SOFTWARE;
     worker_redis_t *redis = open_redis(o);
+    if (redis && o->prefetch > 1) {
+        status = batch_main(o, engine, redis, slot);
+        worker_redis_destroy(&redis);
+        return status;
+    }
     worker_mdp_t *m = redis ? open_mdp(o) : NULL;
     if (m == NULL) {
         status = WORKER_EXIT_CONFIG;

@@ -13,16 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct worker_job {
-    engine_t *engine;      /* borrowed */
-    worker_redis_t *redis; /* borrowed */
-    worker_job_opts_t o;
-    ds_buf_t json;      /* the result JSON */
-    ds_buf_t reply;     /* the reply body */
-    ds_buf_t strs;      /* NUL-terminated copies of the optional fields */
-    worker_args_t args; /* EVALSHA arguments */
-};
-
 /* What one request turned into, for the reply. */
 typedef struct {
     const char *status; /* "done" or "failed" */
@@ -32,6 +22,19 @@ typedef struct {
     bool retryable;
     const char *duplicate_of;
 } outcome_t;
+
+struct worker_job {
+    engine_t *engine;      /* borrowed */
+    worker_redis_t *redis; /* borrowed */
+    worker_job_opts_t o;
+    ds_buf_t json;      /* the result JSON */
+    ds_buf_t reply;     /* the reply body */
+    ds_buf_t strs;      /* NUL-terminated copies of the optional fields */
+    worker_args_t args; /* EVALSHA arguments */
+    outcome_t oc;       /* worker_job_prepare .. worker_job_reply */
+    worker_outcome_t wo;
+};
+
 
 worker_job_t *worker_job_new(engine_t *engine, worker_redis_t *redis, const worker_job_opts_t *o)
 {
@@ -99,6 +102,18 @@ static void pack_reply(worker_job_t *j, const outcome_t *oc)
     }
 }
 
+/* Records what Redis answered for the prepared arguments (rc 0 or DS_EREDIS). */
+static void stored(outcome_t *oc, int rc, const char *err)
+{
+    if (rc != 0) {
+        char msg[320];
+        snprintf(msg, sizeof msg, "redis: %s", err);
+        fail(oc, DS_EREDIS, true, msg);
+        return;
+    }
+    oc->status = "done";
+}
+
 /* Stores the prepared arguments; fills oc.  Returns DS_EDRAINING or 0. */
 static int store(worker_job_t *j, outcome_t *oc, worker_outcome_t *wo)
 {
@@ -107,18 +122,16 @@ static int store(worker_job_t *j, outcome_t *oc, worker_outcome_t *wo)
     if (rc == DS_EDRAINING) {
         return rc;
     }
-    if (rc != 0) {
-        char msg[320];
-        snprintf(msg, sizeof msg, "redis: %s", err);
-        fail(oc, DS_EREDIS, true, msg);
-        return 0;
-    }
-    oc->status = "done";
+    stored(oc, rc, err);
     return 0;
 }
 
-/* A dead-letter record: the broker gave up; store it, analyse nothing. */
-static int run_dead(worker_job_t *j, const ds_body_t *b, outcome_t *oc, worker_outcome_t *wo)
+/* 1 once prepare_* built arguments that still have to be stored (STORE_LATER). */
+#define STORE_LATER 1
+
+/* A dead-letter record: the broker gave up; store it, analyse nothing.  Returns 0
+ * (failed) or STORE_LATER. */
+static int run_dead(worker_job_t *j, const ds_body_t *b, outcome_t *oc)
 {
     char err[256] = "";
     ds_str_t id, error, code, digest;
@@ -143,7 +156,7 @@ static int run_dead(worker_job_t *j, const ds_body_t *b, outcome_t *oc, worker_o
     worker_dead_t d = {oc->id,   j->strs.data + off[2], j->strs.data + off[0], j->strs.data + off[1],
                        attempts, ds_wall_ms()};
     worker_script_dead_args(&j->args, worker_redis_sha(j->redis), &j->o.store, &d);
-    return store(j, oc, wo);
+    return STORE_LATER;
 }
 
 /* NUL-terminated copies of the optional fields, for engine_input_t. */
@@ -187,8 +200,8 @@ static bool digest_ok(ds_str_t s)
     return true;
 }
 
-/* Analyses and stores one document. */
-static int run_doc(worker_job_t *j, const ds_doc_t *d, outcome_t *oc, worker_outcome_t *wo)
+/* Analyses one document and builds its store arguments: 0 (failed) or STORE_LATER. */
+static int run_doc(worker_job_t *j, const ds_doc_t *d, outcome_t *oc)
 {
     char digest[DS_DIGEST_HEX_LEN + 1];
     if (digest_ok(d->digest)) {
@@ -220,46 +233,81 @@ static int run_doc(worker_job_t *j, const ds_doc_t *d, outcome_t *oc, worker_out
                           j->json.len, &sum};
     worker_script_done_args(&j->args, worker_redis_sha(j->redis), &j->o.store, &done);
     engine_result_destroy(&res);
-    return store(j, oc, wo);
+    return STORE_LATER;
 }
 
-int worker_job_run(worker_job_t *j, const uint8_t *body, size_t len, const ds_buf_t **reply)
+/* Decodes and analyses one body into j->oc and j->args: 0 (answered already) or
+ * STORE_LATER. */
+static int prepare(worker_job_t *j, const uint8_t *body, size_t len)
 {
-    outcome_t oc;
-    memset(&oc, 0, sizeof oc);
-    worker_outcome_t wo;
-    memset(&wo, 0, sizeof wo);
+    outcome_t *oc = &j->oc;
+    memset(oc, 0, sizeof *oc);
+    memset(&j->wo, 0, sizeof j->wo);
     char err[256] = "";
     ds_body_t b;
     int rc = ds_body_parse(&b, body, len, err, sizeof err);
     if (rc != 0) {
-        fail(&oc, rc, false, err);
-    } else {
-        bool dead = false;
-        ds_doc_t d;
-        if (ds_body_bool(&b, "dead", &dead, err, sizeof err) == 1 && dead) {
-            rc = run_dead(j, &b, &oc, &wo);
-        } else if ((rc = ds_doc_parse(&b, j->o.max_doc_bytes, &d, err, sizeof err)) != 0) {
-            ds_str_t id;
-            if (ds_body_str(&b, "id", &id, NULL, 0) == 1 && ds_id_valid(id.ptr, id.len)) {
-                set_id(&oc, id);
-            }
-            fail(&oc, rc, false, err);
-            rc = 0;
-        } else {
-            rc = run_doc(j, &d, &oc, &wo);
+        fail(oc, rc, false, err);
+        return 0;
+    }
+    bool dead = false;
+    ds_doc_t d;
+    if (ds_body_bool(&b, "dead", &dead, err, sizeof err) == 1 && dead) {
+        rc = run_dead(j, &b, oc);
+    } else if ((rc = ds_doc_parse(&b, j->o.max_doc_bytes, &d, err, sizeof err)) != 0) {
+        ds_str_t id;
+        if (ds_body_str(&b, "id", &id, NULL, 0) == 1 && ds_id_valid(id.ptr, id.len)) {
+            set_id(oc, id);
         }
-        ds_body_free(&b);
+        fail(oc, rc, false, err);
+        rc = 0;
+    } else {
+        rc = run_doc(j, &d, oc);
     }
-    if (rc == DS_EDRAINING) {
-        return rc;
-    }
-    oc.duplicate_of = wo.duplicate_of;
+    ds_body_free(&b);
+    return rc;
+}
+
+/* Packs the reply of the finished outcome. */
+static const ds_buf_t *finish(worker_job_t *j)
+{
+    outcome_t *oc = &j->oc;
+    oc->duplicate_of = j->wo.duplicate_of;
     if (ds_log_enabled(DS_LOG_DEBUG)) {
-        ds_log(DS_LOG_DEBUG, "msg=\"document\" id=%s status=%s code=%s stored=%d", oc.id, oc.status,
-               oc.code ? ds_errname(oc.code) : "-", wo.stored);
+        ds_log(DS_LOG_DEBUG, "msg=\"document\" id=%s status=%s code=%s stored=%d", oc->id, oc->status,
+               oc->code ? ds_errname(oc->code) : "-", j->wo.stored);
     }
-    pack_reply(j, &oc);
-    *reply = &j->reply;
+    pack_reply(j, oc);
+    return &j->reply;
+}
+
+int worker_job_run(worker_job_t *j, const uint8_t *body, size_t len, const ds_buf_t **reply)
+{
+    int rc = prepare(j, body, len);
+    if (rc == STORE_LATER && store(j, &j->oc, &j->wo) == DS_EDRAINING) {
+        return DS_EDRAINING;
+    }
+    *reply = finish(j);
     return 0;
+}
+
+bool worker_job_prepare(worker_job_t *j, const uint8_t *body, size_t len)
+{
+    return prepare(j, body, len) == STORE_LATER;
+}
+
+worker_args_t *worker_job_args(worker_job_t *j)
+{
+    return &j->args;
+}
+
+const ds_buf_t *worker_job_finish(worker_job_t *j, int rc, const worker_outcome_t *wo, const char *err)
+{
+    if (wo) {
+        stored(&j->oc, rc, err);
+        if (rc == 0) {
+            j->wo = *wo;
+        }
+    }
+    return finish(j);
 }

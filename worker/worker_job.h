@@ -41,4 +41,13 @@ void worker_job_destroy(worker_job_t **self_p);
  * be given back unanswered. */
 int worker_job_run(worker_job_t *j, const uint8_t *body, size_t len, const ds_buf_t **reply) DS_WUR;
 
+/* The same in steps, for a batch whose stores go to Redis as one pipeline
+ * (worker_batch.c): prepare decodes and analyses, and returns true when the document
+ * must still be stored with worker_job_args() (worker_redis_eval_many); finish packs
+ * the reply (borrowed until the next prepare): pass the store's rc (0 or DS_EREDIS),
+ * outcome and error when prepare returned true, else wo NULL. */
+bool worker_job_prepare(worker_job_t *j, const uint8_t *body, size_t len);
+worker_args_t *worker_job_args(worker_job_t *j);
+const ds_buf_t *worker_job_finish(worker_job_t *j, int rc, const worker_outcome_t *wo, const char *err);
+
 #endif

@@ -167,12 +167,12 @@ static const handler_fn handlers[MDPW_NCOMMANDS] = {
     [MDPW_HEARTBEAT] = on_heartbeat, [MDPW_DISCONNECT] = on_disconnect,
 };
 
-/* Reads one message and dispatches it. */
-static void receive(worker_mdp_t *m)
+/* Reads one message and dispatches it; false when none was waiting. */
+static bool receive(worker_mdp_t *m)
 {
-    zmsg_t *msg = zmsg_recv_nowait(m->sock);
+    zmsg_t *msg = m->sock ? zmsg_recv_nowait(m->sock) : NULL;
     if (msg == NULL) {
-        return;
+        return false;
     }
     m->expiry_at = ds_now_ms() + m->o.heartbeat_ms * m->o.liveness;
     zframe_t *empty = zmsg_pop(msg);
@@ -189,6 +189,18 @@ static void receive(worker_mdp_t *m)
     zframe_destroy(&proto);
     zframe_destroy(&cmd);
     zmsg_destroy(&msg);
+    return true;
+}
+
+/* Heartbeat and expiry bookkeeping after a poll. */
+static void timekeeping(worker_mdp_t *m)
+{
+    int64_t now = ds_now_ms();
+    if (now >= m->expiry_at) {
+        reconnect(m);
+    } else if (now >= m->heartbeat_at) {
+        send_cmd(m, MDPW_HEARTBEAT, NULL, NULL);
+    }
 }
 
 /* Polls up to ms (bounded by the next heartbeat), then does the timekeeping. */
@@ -202,14 +214,9 @@ static void service(worker_mdp_t *m, int64_t ms)
     zmq_pollitem_t item = {zsock_resolve(m->sock), 0, ZMQ_POLLIN, 0};
     int rc = zmq_poll(&item, 1, (long)ms);
     if (rc > 0 && (item.revents & ZMQ_POLLIN)) {
-        receive(m);
+        (void)receive(m);
     }
-    now = ds_now_ms();
-    if (now >= m->expiry_at) {
-        reconnect(m);
-    } else if (now >= m->heartbeat_at) {
-        send_cmd(m, MDPW_HEARTBEAT, NULL, NULL);
-    }
+    timekeeping(m);
 }
 
 int worker_mdp_recv(worker_mdp_t *m, zframe_t **body_p)
@@ -262,4 +269,39 @@ bool worker_mdp_wait(void *arg, int64_t ms)
 worker_mdp_stats_t worker_mdp_stats(const worker_mdp_t *m)
 {
     return m->stats;
+}
+
+/* ---- several workers in one child (worker_batch.c) ---------------------------- */
+
+void worker_mdp_pollitem(worker_mdp_t *m, zmq_pollitem_t *item, int64_t now, int64_t *ms)
+{
+    item->socket = m->sock ? zsock_resolve(m->sock) : NULL;
+    item->fd = -1;
+    item->events = m->sock ? ZMQ_POLLIN : 0;
+    item->revents = 0;
+    int64_t until_hb = m->heartbeat_at - now;
+    if (*ms > until_hb) {
+        *ms = until_hb > 0 ? until_hb : 0;
+    }
+}
+
+void worker_mdp_tick(worker_mdp_t *m, bool readable)
+{
+    if (readable) {
+        while (receive(m)) {
+        }
+    }
+    timekeeping(m);
+}
+
+int worker_mdp_take(worker_mdp_t *m, zframe_t **body_p)
+{
+    if (m->pending == NULL || m->busy) {
+        return 0;
+    }
+    *body_p = m->pending;
+    m->pending = NULL;
+    m->busy = true;
+    m->stats.requests++;
+    return 1;
 }

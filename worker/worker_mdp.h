@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <zmq.h>
 
 typedef struct worker_mdp worker_mdp_t;
 
@@ -54,6 +55,16 @@ bool worker_mdp_wait(void *m, int64_t ms);
 
 /* Sends DISCONNECT now (drain); the socket is then unusable. */
 void worker_mdp_disconnect(worker_mdp_t *m);
+
+/* For a child that holds several of these (--prefetch, worker_batch.c) and polls
+ * them together.  pollitem fills item for zmq_poll (events 0 while the socket is
+ * being replaced) and lowers *ms to this worker's next heartbeat.  tick, after the
+ * poll, reads everything that arrived (readable) and does the heartbeat and expiry
+ * bookkeeping.  take never blocks: 1 with the body of a REQUEST that arrived (caller
+ * owns; the worker is then busy until worker_mdp_reply), else 0. */
+void worker_mdp_pollitem(worker_mdp_t *m, zmq_pollitem_t *item, int64_t now, int64_t *ms);
+void worker_mdp_tick(worker_mdp_t *m, bool readable);
+int worker_mdp_take(worker_mdp_t *m, zframe_t **body_p);
 
 /* Counters for logs and tests. */
 typedef struct {

@@ -396,3 +396,130 @@ int worker_redis_eval(worker_redis_t *r, worker_args_t *args, worker_outcome_t *
         backoff = backoff * 2 < r->o.backoff_max_ms ? backoff * 2 : r->o.backoff_max_ms;
     }
 }
+
+/* ---- pipelined batches ---------------------------------------------------------- */
+
+/* Sends the EVALSHA of every item not yet stored, as one pipeline.  0 or DS_EREDIS
+ * (the connection is then dropped and err says why). */
+static int send_pending(worker_redis_t *r, worker_redis_item_t *items, size_t n, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].rc == 0) {
+            continue;
+        }
+        worker_args_set_sha(items[i].args, r->sha);
+        const char **argv = worker_args_argv(items[i].args);
+        if (redisAppendCommandArgv(r->c, (int)items[i].args->n, argv, items[i].args->len) != REDIS_OK) {
+            snprintf(err, errlen, "%s", r->c->errstr[0] ? r->c->errstr : "out of memory");
+            drop(r);
+            return DS_EREDIS;
+        }
+    }
+    return 0;
+}
+
+/* Reads one pending item's answer: 0, 1 for NOSCRIPT, or DS_EREDIS (an error reply:
+ * the item stays pending; or an I/O error: the connection is dropped). */
+static int read_one(worker_redis_t *r, worker_redis_item_t *it)
+{
+    redisReply *rep = NULL;
+    if (redisGetReply(r->c, (void **)&rep) != REDIS_OK || rep == NULL) {
+        snprintf(it->err, sizeof it->err, "%s", r->c->errstr[0] ? r->c->errstr : "connection lost");
+        drop(r);
+        return DS_EREDIS;
+    }
+    int rc = DS_EREDIS;
+    if (rep->type == REDIS_REPLY_ERROR) {
+        snprintf(it->err, sizeof it->err, "%s", rep->str);
+        rc = strncmp(rep->str, "NOSCRIPT", 8) == 0 ? 1 : DS_EREDIS;
+    } else if (outcome(rep, &it->out, it->err, sizeof it->err) == 0) {
+        it->rc = rc = 0;
+    }
+    freeReplyObject(rep);
+    return rc;
+}
+
+/* One try for the pending items; NOSCRIPT loads the script and sends once more.
+ * Returns the number of items still pending. */
+static size_t try_many(worker_redis_t *r, worker_redis_item_t *items, size_t n)
+{
+    size_t pending = 0;
+    for (int round = 0; round < 2; round++) {
+        char err[256];
+        bool noscript = false;
+        pending = 0;
+        if (worker_redis_connect(r, err, sizeof err) != 0 || send_pending(r, items, n, err, sizeof err) != 0) {
+            for (size_t i = 0; i < n; i++) {
+                snprintf(items[i].err, sizeof items[i].err, "%s", err);
+                pending += items[i].rc != 0;
+            }
+            return pending;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (items[i].rc == 0) {
+                continue;
+            }
+            if (r->c == NULL) { /* an earlier answer broke the connection */
+                snprintf(items[i].err, sizeof items[i].err, "connection lost");
+                pending++;
+                continue;
+            }
+            int rc = read_one(r, &items[i]);
+            noscript |= rc == 1;
+            pending += rc != 0;
+        }
+        if (!noscript || r->c == NULL || load_script(r, err, sizeof err) != 0) {
+            return pending;
+        }
+    }
+    return pending;
+}
+
+/* Sets rc of every item still pending; returns rc. */
+static int settle(worker_redis_item_t *items, size_t n, int rc)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].rc != 0) {
+            items[i].rc = rc;
+        }
+    }
+    return rc == DS_EDRAINING ? rc : 0;
+}
+
+int worker_redis_eval_many(worker_redis_t *r, worker_redis_item_t *items, size_t n)
+{
+    int64_t start = ds_now_ms();
+    int64_t backoff = r->o.backoff_min_ms;
+    for (size_t i = 0; i < n; i++) {
+        items[i].rc = DS_EREDIS;
+        items[i].err[0] = '\0';
+    }
+    for (;;) {
+        size_t pending = try_many(r, items, n);
+        int64_t now = ds_now_ms();
+        if (pending == 0) {
+            if (r->down_since_ms) {
+                ds_log(DS_LOG_NOTICE, "msg=\"redis is back\" down_ms=%lld", (long long)(now - r->down_since_ms));
+                r->down_since_ms = 0;
+            }
+            return 0;
+        }
+        if (r->down_since_ms == 0) {
+            r->down_since_ms = now;
+            for (size_t i = 0; i < n; i++) {
+                if (items[i].rc != 0) {
+                    ds_log(DS_LOG_WARNING, "msg=\"redis write failed, retrying\" error=\"%s\"", items[i].err);
+                    break;
+                }
+            }
+        }
+        int64_t left = r->o.give_up_ms - (now - start);
+        if (left <= 0) {
+            return settle(items, n, DS_EREDIS);
+        }
+        if (!r->wait(r->wait_arg, backoff < left ? backoff : left)) {
+            return settle(items, n, DS_EDRAINING);
+        }
+        backoff = backoff * 2 < r->o.backoff_max_ms ? backoff * 2 : r->o.backoff_max_ms;
+    }
+}

@@ -72,6 +72,22 @@ const char *worker_redis_sha(const worker_redis_t *r);
 int worker_redis_eval(worker_redis_t *r, worker_args_t *args, worker_outcome_t *out, char *errstr,
                       size_t errlen) DS_WUR;
 
+/* One document of a pipelined batch. */
+typedef struct {
+    worker_args_t *args;  /* in: built by worker_script_*_args (borrowed) */
+    int rc;               /* out: 0, DS_EREDIS or DS_EDRAINING */
+    worker_outcome_t out; /* out, when rc is 0 */
+    char err[256];        /* out, when rc is DS_EREDIS: Redis's last error for it */
+} worker_redis_item_t;
+
+/* worker_redis_eval for n documents at once: every try sends the EVALSHAs of the
+ * documents not yet stored as one pipeline (one write, then n replies), so a batch
+ * costs one round trip.  Each document succeeds or fails on its own answer; those
+ * that failed are retried together with backoff until give_up_ms.  Returns 0 (each
+ * item's rc is 0 or DS_EREDIS) or DS_EDRAINING when the wait hook abandoned (items
+ * not yet stored then have rc DS_EDRAINING). */
+int worker_redis_eval_many(worker_redis_t *r, worker_redis_item_t *items, size_t n) DS_WUR;
+
 /* Connects now if not connected (start-up probe); 0 or DS_EREDIS. */
 int worker_redis_connect(worker_redis_t *r, char *errstr, size_t errlen) DS_WUR;
 

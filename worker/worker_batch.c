@@ -1,0 +1,173 @@
+/* worker_batch.c: K MDP workers in one child, their stores pipelined; see
+ * worker_batch.h.
+ *
+ * Invariant: a slot is `held` from the moment its request is taken until its REPLY
+ * is sent (or the child gives it back by exiting); its socket receives no second
+ * REQUEST meanwhile (worker_mdp drops an overlapping one, as MDP allows).  Each slot
+ * has its own worker_job_t, so the K reply bodies and script arguments of a batch
+ * live side by side in buffers that are reused from batch to batch.
+ */
+#include "worker_batch.h"
+
+#include "ds_clock.h"
+#include "ds_log.h"
+#include "ds_mem.h"
+
+#include <stdlib.h>
+
+typedef struct {
+    worker_mdp_t *m;
+    worker_job_t *job;
+    bool held;  /* a request taken, not yet answered */
+    bool store; /* its prepared arguments go to Redis */
+    size_t ri;  /* its index in redis_items */
+} slot_t;
+
+typedef struct {
+    slot_t *slots;
+    size_t k;
+    zmq_pollitem_t *poll;
+    worker_redis_item_t *items;
+    worker_redis_t *redis;
+    volatile sig_atomic_t *stop;
+} batch_t;
+
+/* Polls every socket for up to ms (bounded by the next heartbeat due), then lets
+ * each one read what arrived and keep its heartbeats. */
+static void poll_all(batch_t *b, int64_t ms)
+{
+    int64_t now = ds_now_ms();
+    for (size_t i = 0; i < b->k; i++) {
+        worker_mdp_pollitem(b->slots[i].m, &b->poll[i], now, &ms);
+    }
+    int rc = zmq_poll(b->poll, (int)b->k, (long)ms);
+    for (size_t i = 0; i < b->k; i++) {
+        worker_mdp_tick(b->slots[i].m, rc > 0 && (b->poll[i].revents & ZMQ_POLLIN));
+    }
+}
+
+/* The Redis wait hook: heartbeats on every socket; false when draining. */
+static bool batch_wait(void *arg, int64_t ms)
+{
+    batch_t *b = arg;
+    int64_t until = ds_now_ms() + ms;
+    for (;;) {
+        if (*b->stop) {
+            return false;
+        }
+        int64_t left = until - ds_now_ms();
+        if (left <= 0) {
+            return true;
+        }
+        poll_all(b, left);
+    }
+}
+
+/* Takes every request already received (at most limit) and analyses it. */
+static size_t take_all(batch_t *b, size_t limit)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->k && n < limit; i++) {
+        slot_t *s = &b->slots[i];
+        zframe_t *body = NULL;
+        if (s->held || worker_mdp_take(s->m, &body) != 1) {
+            continue;
+        }
+        s->held = true;
+        s->store = worker_job_prepare(s->job, zframe_data(body), zframe_size(body));
+        zframe_destroy(&body);
+        n++;
+    }
+    return n;
+}
+
+/* Stores the held documents as one pipeline, then replies to each on its own
+ * socket.  0, or DS_EDRAINING: nothing was replied, the batch is given back. */
+static int store_and_reply(batch_t *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->k; i++) {
+        slot_t *s = &b->slots[i];
+        if (s->held && s->store) {
+            s->ri = n;
+            b->items[n++].args = worker_job_args(s->job);
+        }
+    }
+    if (n > 0 && worker_redis_eval_many(b->redis, b->items, n) == DS_EDRAINING) {
+        return DS_EDRAINING;
+    }
+    for (size_t i = 0; i < b->k; i++) {
+        slot_t *s = &b->slots[i];
+        if (!s->held) {
+            continue;
+        }
+        const worker_redis_item_t *it = s->store ? &b->items[s->ri] : NULL;
+        const ds_buf_t *reply = it ? worker_job_finish(s->job, it->rc, &it->out, it->err)
+                                   : worker_job_finish(s->job, 0, NULL, NULL);
+        if (worker_mdp_reply(s->m, reply->data, reply->len) != 0) {
+            ds_log(DS_LOG_WARNING, "msg=\"could not send a reply\"");
+        }
+        s->held = false;
+    }
+    return 0;
+}
+
+static int64_t serve(batch_t *b, const worker_opts_t *o)
+{
+    int64_t handled = 0;
+    while (!*b->stop && (o->max_jobs == 0 || handled < o->max_jobs)) {
+        int64_t room = o->max_jobs ? o->max_jobs - handled : (int64_t)b->k;
+        size_t n = take_all(b, room < (int64_t)b->k ? (size_t)room : b->k);
+        if (n == 0) {
+            poll_all(b, o->heartbeat_ms);
+            continue;
+        }
+        if (store_and_reply(b) == DS_EDRAINING) {
+            ds_log(DS_LOG_NOTICE, "msg=\"draining: giving the batch back\" documents=%zu", n);
+            break;
+        }
+        handled += (int64_t)n;
+    }
+    return handled;
+}
+
+static void close_all(batch_t *b, worker_batch_stats_t *stats)
+{
+    for (size_t i = 0; i < b->k; i++) {
+        if (b->slots[i].m) {
+            worker_mdp_stats_t st = worker_mdp_stats(b->slots[i].m);
+            stats->reconnects += st.reconnects;
+            stats->malformed += st.malformed;
+        }
+        worker_mdp_destroy(&b->slots[i].m); /* DISCONNECT gives back what was not answered */
+        worker_job_destroy(&b->slots[i].job);
+    }
+    free(b->slots);
+    free(b->poll);
+    free(b->items);
+}
+
+int64_t worker_batch_serve(const worker_opts_t *o, const worker_mdp_opts_t *mo, const worker_job_opts_t *jo,
+                           engine_t *engine, worker_redis_t *redis, worker_batch_stats_t *stats)
+{
+    batch_t b = {NULL, (size_t)o->prefetch, NULL, NULL, redis, mo->stop};
+    b.slots = ds_xcalloc(b.k, sizeof *b.slots);
+    b.poll = ds_xcalloc(b.k, sizeof *b.poll);
+    b.items = ds_xcalloc(b.k, sizeof *b.items);
+    int64_t handled = -1;
+    for (size_t i = 0; i < b.k; i++) {
+        char err[256];
+        b.slots[i].m = worker_mdp_new(mo, err, sizeof err);
+        if (b.slots[i].m == NULL) {
+            ds_log(DS_LOG_ERR, "msg=\"%s\"", err);
+            goto done;
+        }
+        b.slots[i].job = worker_job_new(engine, redis, jo);
+    }
+    worker_redis_set_wait(redis, batch_wait, &b);
+    handled = serve(&b, o);
+    worker_redis_set_wait(redis, NULL, NULL);
+done:
+    close_all(&b, stats);
+    return handled;
+}
