@@ -2,6 +2,8 @@
  * redis-server, counting: documents submitted while children are SIGKILLed, while
  * Redis is shut down and started again, paused, or out of memory, all end up done
  * with exactly one entry each in dossier:results.  Nothing lost, nothing duplicated.
+ * The same with --prefetch 4 (children of 4 MDP workers storing batches in one Redis
+ * pipeline): children killed holding batches, batches failing in Redis.
  *
  * Each test has its own Redis (tests stop and restart it), broker and worker.
  * The producer is the raw RFC 7 client of tests/support. */
@@ -278,6 +280,84 @@ START_TEST(test_documents_while_redis_is_out_of_memory_are_all_done_once)
 }
 END_TEST
 
+/* --prefetch 4: each child is 4 MDP workers and stores a batch in one pipeline.
+ * Redis is paused for writes while each group is submitted, so the children hold
+ * full batches waiting on Redis when one of them is killed. */
+START_TEST(test_prefetch_4_children_killed_holding_batches_all_done_once)
+{
+    stack_t_ s;
+    const char *extra[] = {"--prefetch", "4", "--redis-timeout-ms", "300", NULL};
+    stack_start(&s, "3", extra);
+    ck_assert(ds_test_eventually(three_children, &s, 10000));
+    int kills = 0;
+    for (int i = 0; i < 400; i++) {
+        if (i % 50 == 0) {
+            freeReplyObject(redisCommand(s.rc, "CLIENT PAUSE 700 WRITE"));
+        }
+        submit(&s, i);
+        if (i % 50 == 30 && i < 300) {
+            pid_t kids[16];
+            int n = tw_children(s.worker, kids, 16);
+            if (n > 0) {
+                kill(kids[i % n], SIGKILL);
+                kills++;
+            }
+        }
+    }
+    ck_assert_int_eq(kills, 6);
+    expect_all_done_once(&s, 400, 60000);
+    stack_stop(&s);
+}
+END_TEST
+
+/* --prefetch 4: whole batches fail (Redis out of memory) past the give-up bound, are
+ * answered failed/retryable, retried by the broker, and all end up done once. */
+START_TEST(test_prefetch_4_batches_failing_in_redis_are_retried_all_done_once)
+{
+    stack_t_ s;
+    const char *extra[] = {"--prefetch", "4", "--redis-give-up-ms", "1000", NULL};
+    stack_start(&s, "2", extra);
+    freeReplyObject(redisCommand(s.rc, "CONFIG SET maxmemory-policy noeviction"));
+    freeReplyObject(redisCommand(s.rc, "CONFIG SET maxmemory 1"));
+    for (int i = 0; i < 60; i++) {
+        submit(&s, i);
+    }
+    struct timespec ts = {2, 500000000};
+    nanosleep(&ts, NULL);
+    ck_assert_int_eq(tr_int(s.rc, "EXISTS %s", "dossier:results"), 0);
+    freeReplyObject(redisCommand(s.rc, "CONFIG SET maxmemory 0"));
+    expect_all_done_once(&s, 60, 30000);
+    stack_stop(&s);
+}
+END_TEST
+
+/* --prefetch 4: Redis goes away with batches in flight and comes back. */
+START_TEST(test_prefetch_4_redis_restarted_with_batches_in_flight_all_complete)
+{
+    stack_t_ s;
+    const char *extra[] = {"--prefetch", "4", NULL};
+    stack_start(&s, "2", extra);
+    submit(&s, 0);
+    count_t one = {&s, 1};
+    ck_assert(ds_test_eventually(results_reach, &one, 10000));
+    freeReplyObject(redisCommand(s.rc, "SHUTDOWN NOSAVE"));
+    redisFree(s.rc);
+    s.rc = NULL;
+    for (int i = 1; i < 60; i++) {
+        submit(&s, i);
+    }
+    struct timespec ts = {1, 0};
+    nanosleep(&ts, NULL);
+    restart_redis(&s);
+    count_t c = {&s, 59};
+    ck_assert(ds_test_eventually(results_reach, &c, 60000));
+    redisReply *x = redisCommand(s.rc, "XRANGE dossier:results - +");
+    ck_assert(x && (int)x->elements == 59);
+    freeReplyObject(x);
+    stack_stop(&s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("worker_e2e");
@@ -287,6 +367,9 @@ static Suite *suite(void)
     tcase_add_test(tc, test_redis_shut_down_while_documents_are_accepted_then_restarted_all_complete);
     tcase_add_test(tc, test_documents_during_client_pause_are_all_done_once);
     tcase_add_test(tc, test_documents_while_redis_is_out_of_memory_are_all_done_once);
+    tcase_add_test(tc, test_prefetch_4_children_killed_holding_batches_all_done_once);
+    tcase_add_test(tc, test_prefetch_4_batches_failing_in_redis_are_retried_all_done_once);
+    tcase_add_test(tc, test_prefetch_4_redis_restarted_with_batches_in_flight_all_complete);
     suite_add_tcase(s, tc);
     return s;
 }
