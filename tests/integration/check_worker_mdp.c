@@ -308,6 +308,62 @@ START_TEST(test_sigterm_sends_disconnect_and_exits_zero)
 }
 END_TEST
 
+/* --prefetch 3: one child is 3 MDP workers (3 READYs, 3 identities); 3 requests
+ * sent at once are all stored and each REPLY comes from the socket its request went
+ * to; SIGTERM sends DISCONNECT on all 3. */
+START_TEST(test_prefetch_3_child_is_3_workers_each_replying_on_its_own_socket)
+{
+    world_t w;
+    const char *extra[] = {"--prefetch", "3", NULL};
+    world_start(&w, extra);
+    ck_assert_msg(tb_wait_ready(w.b, 3, 10000), "a --prefetch 3 child sent %d READYs", w.b->readies);
+    ck_assert_int_eq(w.b->n_idle, 3);
+    zframe_t *target[3];
+    ds_buf_t body = DS_BUF_INIT;
+    for (int i = 0; i < 3; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "pf-%d", i);
+        target[i] = zframe_dup(w.b->idle[0]);
+        ds_buf_reset(&body);
+        tb_doc(&body, id, TEXT, 1);
+        ck_assert(tb_request(w.b, body.data, body.len));
+    }
+    int got = 0;
+    int64_t until = ds_now_ms() + 20000;
+    while (got < 3 && ds_now_ms() < until) {
+        zframe_t *from = NULL;
+        zframe_t *reply = tb_poll(w.b, 100, &from);
+        if (reply) {
+            char id[32];
+            tb_field(reply, "id", id, sizeof id);
+            int k = id[3] - '0';
+            ck_assert_msg(strncmp(id, "pf-", 3) == 0 && k >= 0 && k < 3, "reply for %s", id);
+            ck_assert_msg(zframe_eq(from, target[k]), "reply for %s came from another socket", id);
+            expect_reply(reply, "done", id, "");
+            got++;
+        }
+        zframe_destroy(&reply);
+        zframe_destroy(&from);
+    }
+    ck_assert_int_eq(got, 3);
+    ck_assert_int_eq(tr_int(w.rc, "XLEN %s", "dossier:results"), 3);
+    kill(w.worker, SIGTERM);
+    until = ds_now_ms() + 10000;
+    while (w.b->disconnects < 3 && ds_now_ms() < until) {
+        zframe_t *from = NULL;
+        zframe_t *b2 = tb_poll(w.b, 100, &from);
+        zframe_destroy(&b2);
+        zframe_destroy(&from);
+    }
+    ck_assert_int_eq(w.b->disconnects, 3);
+    for (int i = 0; i < 3; i++) {
+        zframe_destroy(&target[i]);
+    }
+    ds_buf_free(&body);
+    world_stop(&w);
+}
+END_TEST
+
 START_TEST(test_silent_broker_makes_the_worker_reconnect_with_ready)
 {
     world_t w;
@@ -347,6 +403,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_dead_record_is_stored_once_and_a_requeue_replaces_it);
     tcase_add_test(tc, test_sigterm_sends_disconnect_and_exits_zero);
     tcase_add_test(tc, test_silent_broker_makes_the_worker_reconnect_with_ready);
+    tcase_add_test(tc, test_prefetch_3_child_is_3_workers_each_replying_on_its_own_socket);
     suite_add_tcase(s, tc);
     return s;
 }
