@@ -143,6 +143,20 @@ static void compounds(ner_run_t *run)
     free(owner);
 }
 
+/* keys[k] = ner_span_key(d, i, i + k + 1) for k < n, normalising each token once. */
+static void prefix_keys(const engine_doc_t *d, size_t i, size_t n, uint64_t *keys)
+{
+    ner_phash_t ph;
+    ner_phash_init(&ph);
+    for (size_t k = 0; k < n; k++) {
+        if (k > 0 && d->toks[i + k].start > d->toks[i + k - 1].end) {
+            ner_phash_space(&ph);
+        }
+        ner_phash_add(&ph, ner_tok_text(d, i + k), ner_tok_len(d, i + k));
+        keys[k] = ner_phash_final(&ph);
+    }
+}
+
 /* Well-known names (names.tsv): an untagged match becomes a mention, a mention that
  * is exactly a match takes its type. */
 static void known_names(ner_run_t *run)
@@ -159,13 +173,15 @@ static void known_names(ner_run_t *run)
     for (size_t s = 0; s < d->n_sents; s++) {
         size_t end = d->sents[s].tok_end;
         for (size_t i = d->sents[s].tok_first; i < end; i++) {
-            for (size_t n = end - i < 4 ? end - i : 4; n >= 1; n--) {
+            uint64_t keys[4]; /* keys[k]: tokens [i, i + k + 1), each token read once */
+            size_t maxn = end - i < 4 ? end - i : 4;
+            prefix_keys(d, i, maxn, keys);
+            for (size_t n = maxn; n >= 1; n--) {
                 bool free_span = true;
                 for (size_t t = i; t < i + n && free_span; t++) {
                     free_span = run->labels[t] == NER_O;
                 }
-                const uint32_t *v =
-                    free_span ? ner_map_get(&run->ner->known, ner_span_key(d, i, i + n)) : NULL;
+                const uint32_t *v = free_span ? ner_map_get(&run->ner->known, keys[n - 1]) : NULL;
                 if (v && has_capital(d, i, i + n)) {
                     memset(run->labels + i, NER_LABEL(*v - 1, NER_I), n);
                     ner_add_mention(run, (uint32_t)i, (uint32_t)(i + n), (uint32_t)s, (int)*v - 1);
