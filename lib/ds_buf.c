@@ -53,7 +53,10 @@ void ds_buf_append(ds_buf_t *b, const void *p, size_t n)
     b->data[b->len] = '\0';
 }
 
-void ds_buf_puts(ds_buf_t *b, const char *s) { ds_buf_append(b, s, strlen(s)); }
+void ds_buf_puts(ds_buf_t *b, const char *s)
+{
+    ds_buf_append(b, s, strlen(s));
+}
 
 void ds_buf_putc(ds_buf_t *b, char c)
 {
@@ -97,4 +100,7 @@ char *ds_buf_detach(ds_buf_t *b, size_t *len_out)
     return p;
 }
 
-const char *ds_buf_str(const ds_buf_t *b) { return b->data ? b->data : ""; }
+const char *ds_buf_str(const ds_buf_t *b)
+{
+    return b->data ? b->data : "";
+}

@@ -11,12 +11,15 @@
 #include <stdint.h>
 
 typedef struct {
-    char *data;  /* NUL-terminated; NULL until first append */
+    char *data; /* NUL-terminated; NULL until first append */
     size_t len;
     size_t cap;
 } ds_buf_t;
 
-#define DS_BUF_INIT {NULL, 0, 0}
+#define DS_BUF_INIT                                                                                          \
+    {                                                                                                        \
+        NULL, 0, 0                                                                                           \
+    }
 
 void ds_buf_init(ds_buf_t *b);
 void ds_buf_free(ds_buf_t *b);

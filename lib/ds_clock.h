@@ -7,9 +7,9 @@
 
 typedef int64_t (*ds_clock_fn)(void);
 
-int64_t ds_now_ms(void);   /* monotonic */
-int64_t ds_wall_ms(void);  /* Unix epoch */
-int64_t ds_now_us(void);   /* monotonic, microseconds */
+int64_t ds_now_ms(void);  /* monotonic */
+int64_t ds_wall_ms(void); /* Unix epoch */
+int64_t ds_now_us(void);  /* monotonic, microseconds */
 
 /* Test seam: replace the clocks (NULL restores the real ones). */
 void ds_clock_set(ds_clock_fn mono_ms, ds_clock_fn wall_ms);

@@ -84,8 +84,7 @@ static int apply(const ds_setting_t *t, const char *value, char *errstr, size_t 
     return DS_ECONFIG;
 }
 
-int ds_settings_set(const ds_settings_t *s, const char *key, const char *value, char *errstr,
-                    size_t errlen)
+int ds_settings_set(const ds_settings_t *s, const char *key, const char *value, char *errstr, size_t errlen)
 {
     const ds_setting_t *t = find(s, key, strlen(key));
     if (t == NULL) {
@@ -148,7 +147,10 @@ static int set_defaults(const ds_settings_t *s, char *errstr, size_t errlen)
 {
     for (size_t i = 0; i < s->n; i++) {
         const ds_setting_t *t = &s->table[i];
-        const char *def = t->def ? t->def : (t->type == DS_SET_BOOL ? "false" : t->type == DS_SET_INT ? "0" : "");
+        const char *def = t->def ? t->def
+                                 : (t->type == DS_SET_BOOL  ? "false"
+                                    : t->type == DS_SET_INT ? "0"
+                                                            : "");
         int rc = apply(t, def, errstr, errlen);
         if (rc != 0) {
             return rc;

@@ -18,19 +18,19 @@
 typedef enum { DS_SET_STR, DS_SET_INT, DS_SET_BOOL } ds_set_type_t;
 
 typedef struct {
-    const char *name;  /* flag --name and config key `name` */
+    const char *name; /* flag --name and config key `name` */
     ds_set_type_t type;
-    void *ptr;         /* char ** (owned by the table), int64_t *, or bool * */
-    const char *def;   /* default as text; NULL for an empty string setting */
-    const char *env;   /* environment variable, or NULL */
+    void *ptr;       /* char ** (owned by the table), int64_t *, or bool * */
+    const char *def; /* default as text; NULL for an empty string setting */
+    const char *env; /* environment variable, or NULL */
     const char *help;
 } ds_setting_t;
 
 typedef struct {
-    const char *prog;     /* "dossier-broker" */
-    const char *version;  /* "0.1.0" */
-    const char *usage;    /* one line after the program name, e.g. "[options]" */
-    const char *summary;  /* one paragraph shown by --help */
+    const char *prog;    /* "dossier-broker" */
+    const char *version; /* "0.1.0" */
+    const char *usage;   /* one line after the program name, e.g. "[options]" */
+    const char *summary; /* one paragraph shown by --help */
     const ds_setting_t *table;
     size_t n;
 } ds_settings_t;

@@ -10,6 +10,7 @@
 
 #define DS_WUR __attribute__((warn_unused_result))
 
+// clang-format off
 /*  symbol            value  wire name            message */
 #define DS_ERRORS(X)                                                                  \
     X(DS_OK,              0, "ok",                "success")                          \
@@ -35,6 +36,7 @@
     X(DS_EDRAINING,     -20, "draining",          "shutting down, retry later")       \
     X(DS_EVERSION,      -21, "bad_version",       "unsupported protocol version")     \
     X(DS_EINTERNAL,     -22, "internal",          "internal error")
+// clang-format on
 
 enum ds_err {
 #define DS_ERR_ENUM(sym, val, wire, msg) sym = val,

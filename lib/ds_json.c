@@ -42,10 +42,22 @@ static void close_(ds_json_t *j, char c)
     ds_buf_putc(j->out, c);
 }
 
-void ds_json_obj_open(ds_json_t *j) { open_(j, '{'); }
-void ds_json_obj_close(ds_json_t *j) { close_(j, '}'); }
-void ds_json_arr_open(ds_json_t *j) { open_(j, '['); }
-void ds_json_arr_close(ds_json_t *j) { close_(j, ']'); }
+void ds_json_obj_open(ds_json_t *j)
+{
+    open_(j, '{');
+}
+void ds_json_obj_close(ds_json_t *j)
+{
+    close_(j, '}');
+}
+void ds_json_arr_open(ds_json_t *j)
+{
+    open_(j, '[');
+}
+void ds_json_arr_close(ds_json_t *j)
+{
+    close_(j, ']');
+}
 
 void ds_json_key(ds_json_t *j, const char *key)
 {
@@ -56,7 +68,10 @@ void ds_json_key(ds_json_t *j, const char *key)
 }
 
 /* Bytes that JSON needs escaped, plus every non-ASCII byte (checked as UTF-8). */
-static bool needs_care(uint8_t c) { return c < 0x20 || c == '"' || c == '\\' || c >= 0x7f; }
+static bool needs_care(uint8_t c)
+{
+    return c < 0x20 || c == '"' || c == '\\' || c >= 0x7f;
+}
 
 void ds_json_escape(ds_buf_t *b, const char *s, size_t n)
 {

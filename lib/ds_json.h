@@ -17,7 +17,7 @@
 #define DS_JSON_MAX_DEPTH 32
 
 typedef struct {
-    ds_buf_t *out;  /* borrowed */
+    ds_buf_t *out; /* borrowed */
     int depth;
     bool need_comma[DS_JSON_MAX_DEPTH];
     bool after_key;

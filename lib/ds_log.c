@@ -16,11 +16,20 @@ static const char *ident = "dossier";
 
 static const char *const names[] = {"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"};
 
-void ds_log_set_level(int level) { threshold = level; }
+void ds_log_set_level(int level)
+{
+    threshold = level;
+}
 
-int ds_log_level(void) { return threshold; }
+int ds_log_level(void)
+{
+    return threshold;
+}
 
-void ds_log_set_ident(const char *name) { ident = name; }
+void ds_log_set_ident(const char *name)
+{
+    ident = name;
+}
 
 int ds_log_parse_level(const char *name)
 {

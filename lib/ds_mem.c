@@ -46,4 +46,7 @@ char *ds_xstrndup(const char *s, size_t n)
     return p;
 }
 
-char *ds_xstrdup(const char *s) { return ds_xstrndup(s, strlen(s)); }
+char *ds_xstrdup(const char *s)
+{
+    return ds_xstrndup(s, strlen(s));
+}

@@ -113,7 +113,8 @@ static int check_meta(const ds_body_t *b, ds_doc_t *d, char *errstr, size_t errl
     size_t n = tmp.len;
     ds_buf_free(&tmp);
     if (n > DS_MAX_META_BYTES) {
-        snprintf(errstr, errlen, "field 'meta' is %zu bytes encoded, over the limit of %d", n, DS_MAX_META_BYTES);
+        snprintf(errstr, errlen, "field 'meta' is %zu bytes encoded, over the limit of %d", n,
+                 DS_MAX_META_BYTES);
         return DS_EFIELD;
     }
     d->meta = meta;
@@ -127,7 +128,8 @@ int ds_doc_parse(const ds_body_t *b, size_t max_text, ds_doc_t *d, char *errstr,
         max_text = DS_MAX_DOC_BYTES_DEFAULT;
     }
     int rc;
-    if ((rc = check_optional(b, d, errstr, errlen)) != 0 || (rc = check_text(b, max_text, d, errstr, errlen)) != 0 ||
+    if ((rc = check_optional(b, d, errstr, errlen)) != 0 ||
+        (rc = check_text(b, max_text, d, errstr, errlen)) != 0 ||
         (rc = check_meta(b, d, errstr, errlen)) != 0) {
         return rc;
     }
@@ -141,7 +143,8 @@ int ds_doc_parse(const ds_body_t *b, size_t max_text, ds_doc_t *d, char *errstr,
 
 static uint32_t count_fields(const ds_doc_t *d)
 {
-    const ds_str_t *f[] = {&d->id, &d->text, &d->title, &d->url, &d->source, &d->published, &d->lang, &d->format};
+    const ds_str_t *f[] = {&d->id,     &d->text,      &d->title, &d->url,
+                           &d->source, &d->published, &d->lang,  &d->format};
     uint32_t n = 0;
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         n += f[i]->ptr != NULL;
@@ -155,9 +158,9 @@ void ds_doc_pack(ds_pack_t *p, const ds_doc_t *d, uint32_t extra_pairs)
     const struct {
         const char *key;
         const ds_str_t *v;
-    } f[] = {{"id", &d->id},       {"text", &d->text},           {"title", &d->title},
-             {"url", &d->url},     {"source", &d->source},       {"published", &d->published},
-             {"lang", &d->lang},   {"format", &d->format}};
+    } f[] = {{"id", &d->id},     {"text", &d->text},     {"title", &d->title},
+             {"url", &d->url},   {"source", &d->source}, {"published", &d->published},
+             {"lang", &d->lang}, {"format", &d->format}};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         if (f[i].v->ptr) {
             ds_pack_kv_strn(p, f[i].key, f[i].v->ptr, f[i].v->len);

@@ -92,32 +92,55 @@ static int step(walk_t *w, uint64_t *count, bool *is_map)
         w->off += 1 + (size_t)lb;
     } else {
         switch (c) {
-        case 0xc4: case 0xc5: case 0xc6: case 0xd9: case 0xda: case 0xdb: {
+        case 0xc4:
+        case 0xc5:
+        case 0xc6:
+        case 0xd9:
+        case 0xda:
+        case 0xdb: {
             int lb = (c == 0xc4 || c == 0xd9) ? 1 : (c == 0xc5 || c == 0xda) ? 2 : 4;
             if ((rc = read_len(w, lb, &len)) != 0) {
                 return rc;
             }
             return skip(w, 1 + (size_t)lb, len, c >= 0xd9);
         }
-        case 0xc7: case 0xc8: case 0xc9: {
+        case 0xc7:
+        case 0xc8:
+        case 0xc9: {
             int lb = c == 0xc7 ? 1 : c == 0xc8 ? 2 : 4;
             if ((rc = read_len(w, lb, &len)) != 0) {
                 return rc;
             }
             return skip(w, 2 + (size_t)lb, len, false); /* +1 type byte */
         }
-        case 0xca: return skip(w, 1, 4, false);
-        case 0xcb: return skip(w, 1, 8, false);
-        case 0xcc: case 0xd0: return skip(w, 1, 1, false);
-        case 0xcd: case 0xd1: return skip(w, 1, 2, false);
-        case 0xce: case 0xd2: return skip(w, 1, 4, false);
-        case 0xcf: case 0xd3: return skip(w, 1, 8, false);
-        case 0xd4: return skip(w, 2, 1, false);
-        case 0xd5: return skip(w, 2, 2, false);
-        case 0xd6: return skip(w, 2, 4, false);
-        case 0xd7: return skip(w, 2, 8, false);
-        case 0xd8: return skip(w, 2, 16, false);
-        default: return fail(w, DS_EMSGPACK, "reserved byte 0xc1");
+        case 0xca:
+            return skip(w, 1, 4, false);
+        case 0xcb:
+            return skip(w, 1, 8, false);
+        case 0xcc:
+        case 0xd0:
+            return skip(w, 1, 1, false);
+        case 0xcd:
+        case 0xd1:
+            return skip(w, 1, 2, false);
+        case 0xce:
+        case 0xd2:
+            return skip(w, 1, 4, false);
+        case 0xcf:
+        case 0xd3:
+            return skip(w, 1, 8, false);
+        case 0xd4:
+            return skip(w, 2, 1, false);
+        case 0xd5:
+            return skip(w, 2, 2, false);
+        case 0xd6:
+            return skip(w, 2, 4, false);
+        case 0xd7:
+            return skip(w, 2, 8, false);
+        case 0xd8:
+            return skip(w, 2, 16, false);
+        default:
+            return fail(w, DS_EMSGPACK, "reserved byte 0xc1");
         }
     }
     /* every child needs at least one byte */

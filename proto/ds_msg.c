@@ -59,7 +59,9 @@ static const msgpack_object *lookup(const ds_body_t *b, const char *key)
 
 static int wrong_type(const char *key, const char *want, char *errstr, size_t errlen)
 {
-    snprintf(errstr, errlen, "field '%s' must be %s", key, want);
+    if (errstr && errlen) {
+        snprintf(errstr, errlen, "field '%s' must be %s", key, want);
+    }
     return DS_EFIELD;
 }
 
@@ -125,7 +127,10 @@ bool ds_str_eq(ds_str_t s, const char *lit)
     return s.ptr != NULL && s.len == n && memcmp(s.ptr, lit, n) == 0;
 }
 
-char *ds_str_dup(ds_str_t s) { return s.ptr ? ds_xstrndup(s.ptr, s.len) : ds_xstrdup(""); }
+char *ds_str_dup(ds_str_t s)
+{
+    return s.ptr ? ds_xstrndup(s.ptr, s.len) : ds_xstrdup("");
+}
 
 /* ---- writing ------------------------------------------------------------- */
 
@@ -141,8 +146,14 @@ void ds_pack_init(ds_pack_t *p, ds_buf_t *out)
     msgpack_packer_init(&p->pk, out, buf_write);
 }
 
-void ds_pack_map(ds_pack_t *p, uint32_t pairs) { msgpack_pack_map(&p->pk, pairs); }
-void ds_pack_array(ds_pack_t *p, uint32_t n) { msgpack_pack_array(&p->pk, n); }
+void ds_pack_map(ds_pack_t *p, uint32_t pairs)
+{
+    msgpack_pack_map(&p->pk, pairs);
+}
+void ds_pack_array(ds_pack_t *p, uint32_t n)
+{
+    msgpack_pack_array(&p->pk, n);
+}
 
 void ds_pack_strn(ds_pack_t *p, const char *s, size_t n)
 {
@@ -150,12 +161,30 @@ void ds_pack_strn(ds_pack_t *p, const char *s, size_t n)
     msgpack_pack_str_body(&p->pk, s, n);
 }
 
-void ds_pack_str(ds_pack_t *p, const char *s) { ds_pack_strn(p, s, strlen(s)); }
-void ds_pack_int(ds_pack_t *p, int64_t v) { msgpack_pack_int64(&p->pk, v); }
-void ds_pack_double(ds_pack_t *p, double v) { msgpack_pack_double(&p->pk, v); }
-void ds_pack_bool(ds_pack_t *p, bool v) { (v ? msgpack_pack_true : msgpack_pack_false)(&p->pk); }
-void ds_pack_nil(ds_pack_t *p) { msgpack_pack_nil(&p->pk); }
-void ds_pack_obj(ds_pack_t *p, const msgpack_object *o) { msgpack_pack_object(&p->pk, *o); }
+void ds_pack_str(ds_pack_t *p, const char *s)
+{
+    ds_pack_strn(p, s, strlen(s));
+}
+void ds_pack_int(ds_pack_t *p, int64_t v)
+{
+    msgpack_pack_int64(&p->pk, v);
+}
+void ds_pack_double(ds_pack_t *p, double v)
+{
+    msgpack_pack_double(&p->pk, v);
+}
+void ds_pack_bool(ds_pack_t *p, bool v)
+{
+    (v ? msgpack_pack_true : msgpack_pack_false)(&p->pk);
+}
+void ds_pack_nil(ds_pack_t *p)
+{
+    msgpack_pack_nil(&p->pk);
+}
+void ds_pack_obj(ds_pack_t *p, const msgpack_object *o)
+{
+    msgpack_pack_object(&p->pk, *o);
+}
 
 void ds_pack_kv_str(ds_pack_t *p, const char *key, const char *v)
 {

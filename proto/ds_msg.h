@@ -92,13 +92,13 @@ typedef struct {
     ds_str_t source;
     ds_str_t published;
     ds_str_t lang;
-    ds_str_t format;                 /* "text" or "html"; absent means text */
-    const msgpack_object *meta;      /* a map, or NULL */
+    ds_str_t format;            /* "text" or "html"; absent means text */
+    const msgpack_object *meta; /* a map, or NULL */
     /* dossier.analyze only (set by the broker) */
-    int64_t attempt;                 /* 0 when absent */
-    bool dead;                       /* record as dead without analysing */
-    ds_str_t error;                  /* last error, with dead */
-    ds_str_t digest;                 /* SHA-256 hex of text, when the broker sent it */
+    int64_t attempt; /* 0 when absent */
+    bool dead;       /* record as dead without analysing */
+    ds_str_t error;  /* last error, with dead */
+    ds_str_t digest; /* SHA-256 hex of text, when the broker sent it */
 } ds_doc_t;
 
 /* Checks the fields of a parsed body as a document: `text` required, a non-empty

@@ -49,12 +49,14 @@ static void start_stack(void)
     snprintf(epfile, sizeof epfile, "%s/broker.endpoint", st.dir);
     snprintf(log, sizeof log, "%s/broker.log", st.dir);
     char *broker_bin = ds_test_bin("dossier-broker");
-    char *bargv[] = {broker_bin, "--bind", "tcp://127.0.0.1:*", "--journal", journal, "--endpoint-file", epfile, NULL};
+    char *bargv[] = {broker_bin, "--bind", "tcp://127.0.0.1:*", "--journal", journal, "--endpoint-file",
+                     epfile,     NULL};
     st.broker = ds_test_spawn(bargv, log);
     ck_assert_msg(ds_test_eventually(endpoint_written, NULL, 10000), "broker wrote no endpoint file");
     char *worker_bin = ds_test_bin("dossier-worker");
     snprintf(log, sizeof log, "%s/worker.log", st.dir);
-    char *wargv[] = {worker_bin, "--broker", st.endpoint, "--redis", st.redis->url, "--concurrency", "1", NULL};
+    char *wargv[] = {worker_bin,    "--broker",      st.endpoint, "--redis",
+                     st.redis->url, "--concurrency", "1",         NULL};
     st.worker = ds_test_spawn(wargv, log);
     free(broker_bin);
     free(worker_bin);
@@ -133,7 +135,8 @@ START_TEST(test_submitted_document_is_analysed_into_redis)
     snprintf(cmd, sizeof cmd,
              "redis-cli -s %s --raw HGET dossier:doc:e2e-1 result > %s/result.json && "
              "/usr/bin/python3 -c \"import json,sys,jsonschema; "
-             "jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1]))); print(\\\"valid\\\")\" "
+             "jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1]))); "
+             "print(\\\"valid\\\")\" "
              "proto/result.schema.json %s/result.json",
              st.redis->sock, st.dir, st.dir);
     ds_buf_t out = DS_BUF_INIT;

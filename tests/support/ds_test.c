@@ -204,8 +204,9 @@ ds_test_redis_t *ds_test_redis_start(const char *extra_args)
         ds_test_redis_stop(&r);
         return NULL;
     }
-    fprintf(f, "port 0\nunixsocket %s\nunixsocketperm 700\nsave \"\"\nappendonly no\ndir %s\n"
-               "daemonize no\nlogfile %s/redis.log\nenable-debug-command local\n%s\n",
+    fprintf(f,
+            "port 0\nunixsocket %s\nunixsocketperm 700\nsave \"\"\nappendonly no\ndir %s\n"
+            "daemonize no\nlogfile %s/redis.log\nenable-debug-command local\n%s\n",
             r->sock, r->dir, r->dir, extra_args ? extra_args : "");
     fclose(f);
     char *argv[] = {"/usr/bin/redis-server", conf, NULL};

@@ -45,8 +45,8 @@ int ds_test_run(const char *cmdline, ds_buf_t *out, int timeout_ms);
 typedef struct {
     pid_t pid;
     char *dir;
-    char *sock;  /* unix socket path */
-    char *url;   /* "unix:///.../redis.sock" for --redis */
+    char *sock; /* unix socket path */
+    char *url;  /* "unix:///.../redis.sock" for --redis */
 } ds_test_redis_t;
 
 /* Starts redis-server --port 0 --unixsocket DIR/redis.sock --save "" and waits until

@@ -95,10 +95,11 @@ END_TEST
 START_TEST(test_every_scalar_type_is_accepted)
 {
     /* nil, false, true, uint8..64, int8..64, float32/64, bin8, fixext1, ext8, negative fixint */
-    const char b[] = "\xdc\x00\x11\xc0\xc2\xc3\xcc\x01\xcd\x00\x01\xce\x00\x00\x00\x01\xcf\x00\x00\x00\x00\x00\x00\x00\x01"
-                     "\xd0\xff\xd1\xff\xff\xd2\xff\xff\xff\xff\xd3\xff\xff\xff\xff\xff\xff\xff\xff"
-                     "\xca\x00\x00\x00\x00\xcb\x00\x00\x00\x00\x00\x00\x00\x00\xc4\x02\x00\x01"
-                     "\xd4\x01\x00\xc7\x01\x05\x00\xe0";
+    const char b[] =
+        "\xdc\x00\x11\xc0\xc2\xc3\xcc\x01\xcd\x00\x01\xce\x00\x00\x00\x01\xcf\x00\x00\x00\x00\x00\x00\x00\x01"
+        "\xd0\xff\xd1\xff\xff\xd2\xff\xff\xff\xff\xd3\xff\xff\xff\xff\xff\xff\xff\xff"
+        "\xca\x00\x00\x00\x00\xcb\x00\x00\x00\x00\x00\x00\x00\x00\xc4\x02\x00\x01"
+        "\xd4\x01\x00\xc7\x01\x05\x00\xe0";
     ck_assert_int_eq(mpv(b, sizeof b - 1), 0);
 }
 END_TEST
@@ -111,7 +112,8 @@ START_TEST(test_golden_submit_decodes)
 {
     ds_body_t b;
     char err[128];
-    ck_assert_int_eq(ds_body_parse(&b, (const uint8_t *)golden_submit, sizeof golden_submit - 1, err, sizeof err), 0);
+    ck_assert_int_eq(
+        ds_body_parse(&b, (const uint8_t *)golden_submit, sizeof golden_submit - 1, err, sizeof err), 0);
     ds_doc_t d;
     ck_assert_int_eq(ds_doc_parse(&b, 0, &d, err, sizeof err), 0);
     ck_assert(ds_str_eq(d.id, "d1"));
