@@ -30,6 +30,8 @@ typedef struct {
     worker_redis_item_t *items;
     worker_redis_t *redis;
     volatile sig_atomic_t *stop;
+    int64_t heartbeat_ms;
+    int64_t polled_at; /* last poll_all, monotonic ms */
 } batch_t;
 
 /* Polls every socket for up to ms (bounded by the next heartbeat due), then lets
@@ -44,6 +46,7 @@ static void poll_all(batch_t *b, int64_t ms)
     for (size_t i = 0; i < b->k; i++) {
         worker_mdp_tick(b->slots[i].m, rc > 0 && (b->poll[i].revents & ZMQ_POLLIN));
     }
+    b->polled_at = ds_now_ms();
 }
 
 /* The Redis wait hook: heartbeats on every socket; false when draining. */
@@ -77,6 +80,9 @@ static size_t take_all(batch_t *b, size_t limit)
         s->store = worker_job_prepare(s->job, zframe_data(body), zframe_size(body));
         zframe_destroy(&body);
         n++;
+        if (ds_now_ms() - b->polled_at >= b->heartbeat_ms / 2) {
+            poll_all(b, 0); /* a batch of long documents still heartbeats */
+        }
     }
     return n;
 }
@@ -150,7 +156,7 @@ static void close_all(batch_t *b, worker_batch_stats_t *stats)
 int64_t worker_batch_serve(const worker_opts_t *o, const worker_mdp_opts_t *mo, const worker_job_opts_t *jo,
                            engine_t *engine, worker_redis_t *redis, worker_batch_stats_t *stats)
 {
-    batch_t b = {NULL, (size_t)o->prefetch, NULL, NULL, redis, mo->stop};
+    batch_t b = {NULL, (size_t)o->prefetch, NULL, NULL, redis, mo->stop, o->heartbeat_ms, ds_now_ms()};
     b.slots = ds_xcalloc(b.k, sizeof *b.slots);
     b.poll = ds_xcalloc(b.k, sizeof *b.poll);
     b.items = ds_xcalloc(b.k, sizeof *b.items);

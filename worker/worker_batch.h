@@ -8,7 +8,8 @@
  * only then sends each REPLY on the socket its request came from.  `done` is still
  * sent only for a document whose own script Redis answered; a document whose write
  * failed past --redis-give-up-ms is answered failed/retryable as with one socket.
- * While Redis is retried every socket keeps heartbeating.  The CPU budget is per
+ * While Redis is retried, and between the documents of a batch once half a heartbeat
+ * interval has passed, every socket keeps heartbeating.  The CPU budget is per
  * document (armed around each engine run).  SIGTERM: a batch in hand is finished; if
  * the child is waiting for Redis it stops and sends no REPLY for the batch, and
  * DISCONNECT on every socket gives the documents back (SPEC-redis.md section 8.1).
