@@ -83,6 +83,8 @@ UNIT_BINS := $(patsubst %.c,$(BIN)/%,$(UNIT_SRC))
 EXAMPLE_BINS := $(patsubst examples/c/%.c,$(BIN)/examples/%,$(EXAMPLE_SRC))
 TOOL_BINS := $(patsubst tools/%.c,$(BIN)/tools/%,$(sort $(wildcard tools/*.c)))
 
+# keep the objects of test and tool binaries (intermediates of pattern rules) between runs
+.SECONDARY:
 .PHONY: all test run install lint check-layering fuzz fuzz-build clean bench bench-quick eval tests examples
 all: $(BINARIES) $(EXAMPLE_BINS) $(TOOL_BINS)
 
