@@ -10,6 +10,14 @@
 DS_BROKER_BIN="$BIN/dossier-broker"
 DS_WORKER_BIN="$BIN/dossier-worker"
 DS_WINDOW=256
+# The trivial job runs with the worker setting that measured best for it: on 2 cores,
+# in one session, --concurrency 2 went from 2,439-2,525 docs/s (--prefetch 1) to
+# 6,900-7,200 (--prefetch 32); --prefetch 16 and 64 and --concurrency 4 were within
+# the noise of that, so the children stay at nproc like the peers' workers.  Each
+# child is DS_PREFETCH standard MDP workers and stores the documents it holds in one
+# Redis pipeline.  BENCH_DS_PREFETCH=1 measures one document at a time (the default of
+# dossier-worker).  The full-analysis, scaling and journal runs keep the defaults.
+DS_PREFETCH=${BENCH_DS_PREFETCH:-32}
 
 ds_launch() { # CHILDREN ANALYSIS TAG [WORKER_FLAGS...]
   local children=$1 analysis=$2 tag=$3 i
@@ -88,7 +96,8 @@ ds_warm() {
 
 # the trivial-job system "dossier", measured in the interleaved rounds
 start_dossier() {
-  if ! ds_available || ! ds_launch "$WORKERS" counts main; then
+  log "dossier trivial job: dossier-worker --concurrency $WORKERS --prefetch $DS_PREFETCH (best measured; BENCH_DS_PREFETCH overrides)"
+  if ! ds_available || ! ds_launch "$WORKERS" counts main --prefetch "$DS_PREFETCH"; then
     unavailable dossier "$DS_WHY"
     return 1
   fi
