@@ -36,42 +36,71 @@ void ner_trans_mask(float *trans)
     }
 }
 
+/* Labels that may open a span or stand outside one (O, B-X, U-X), which all share the
+ * predecessors O, L-X and U-X (kStart, in the order whose first maximum wins), and the
+ * labels that continue a span (I-X, L-X), whose predecessors are B-X and I-X. */
+static const uint8_t kOpen[9] = {0, 1, 4, 5, 8, 9, 12, 13, 16};
+static const uint8_t kStart[9] = {0, 3, 4, 7, 8, 11, 12, 15, 16};
+static const uint8_t kCont[8] = {2, 3, 6, 7, 10, 11, 14, 15};
+
+/* One Viterbi step: score[b] = max over allowed a of prev[a] + trans[a][b], plus emit[b];
+ * ties go to the first predecessor in kStart order (or B before I), as they always have. */
+static void step(const float *prev, const float *tstart, const float *tcont, const float *emit, float *score,
+                 uint8_t *back)
+{
+    float pv[9];
+    for (int k = 0; k < 9; k++) {
+        pv[k] = prev[kStart[k]];
+    }
+    for (int j = 0; j < 9; j++) {
+        const float *tr = tstart + j * 9;
+        float best = pv[0] + tr[0];
+        int arg = 0;
+        for (int k = 1; k < 9; k++) {
+            float v = pv[k] + tr[k];
+            if (v > best) {
+                best = v, arg = k;
+            }
+        }
+        score[kOpen[j]] = best + emit[kOpen[j]];
+        back[kOpen[j]] = kStart[arg];
+    }
+    for (int j = 0; j < 8; j++) {
+        int b = kCont[j], a0 = 1 + 4 * (j / 2); /* B-X, then I-X = a0 + 1 */
+        float best = prev[a0] + tcont[2 * j], v = prev[a0 + 1] + tcont[2 * j + 1];
+        int arg = a0;
+        if (v > best) {
+            best = v, arg = a0 + 1;
+        }
+        score[b] = best + emit[b];
+        back[b] = (uint8_t)arg;
+    }
+}
+
 void ner_viterbi(const float *emit, const float *trans, size_t n, uint8_t *labels, float *score,
                  uint8_t *back)
 {
     const int L = NER_NLABELS;
+    _Static_assert(NER_NLABELS == 17, "the label groups are written for four types");
     if (n == 0) {
         return;
     }
-    /* predecessors BILOU allows for each label: O, every L and U before O/B/U; B and
-     * I of the same type before I/L (ner_transition_ok, written out) */
-    static const uint8_t pred[NER_NLABELS][9] = {
-        {0, 3, 4, 7, 8, 11, 12, 15, 16}, {0, 3, 4, 7, 8, 11, 12, 15, 16}, {1, 2},   {1, 2},
-        {0, 3, 4, 7, 8, 11, 12, 15, 16}, {0, 3, 4, 7, 8, 11, 12, 15, 16}, {5, 6},   {5, 6},
-        {0, 3, 4, 7, 8, 11, 12, 15, 16}, {0, 3, 4, 7, 8, 11, 12, 15, 16}, {9, 10},  {9, 10},
-        {0, 3, 4, 7, 8, 11, 12, 15, 16}, {0, 3, 4, 7, 8, 11, 12, 15, 16}, {13, 14}, {13, 14},
-        {0, 3, 4, 7, 8, 11, 12, 15, 16},
-    };
-    _Static_assert(NER_NLABELS == 17, "the predecessor table is written for four types");
-    static const uint8_t npred[NER_NLABELS] = {9, 9, 2, 2, 9, 9, 2, 2, 9, 9, 2, 2, 9, 9, 2, 2, 9};
+    float tstart[9 * 9], tcont[8 * 2]; /* the allowed transitions, gathered once */
+    for (int j = 0; j < 9; j++) {
+        for (int k = 0; k < 9; k++) {
+            tstart[j * 9 + k] = trans[kStart[k] * L + kOpen[j]];
+        }
+    }
+    for (int j = 0; j < 8; j++) {
+        int a0 = 1 + 4 * (j / 2);
+        tcont[2 * j] = trans[a0 * L + kCont[j]];
+        tcont[2 * j + 1] = trans[(a0 + 1) * L + kCont[j]];
+    }
     for (int b = 0; b < L; b++) {
         score[b] = emit[b] + trans[NER_NLABELS * L + b];
     }
     for (size_t t = 1; t < n; t++) {
-        const float *prev = score + (t - 1) * L;
-        for (int b = 0; b < L; b++) {
-            int arg = pred[b][0];
-            float best = prev[arg] + trans[arg * L + b];
-            for (int k = 1; k < npred[b]; k++) {
-                int a = pred[b][k];
-                float v = prev[a] + trans[a * L + b];
-                if (v > best) {
-                    best = v, arg = a;
-                }
-            }
-            score[t * L + b] = best + emit[t * L + b];
-            back[t * L + b] = (uint8_t)arg;
-        }
+        step(score + (t - 1) * L, tstart, tcont, emit + t * L, score + t * L, back + t * L);
     }
     float best = -FLT_MAX;
     int arg = 0;
