@@ -12,6 +12,7 @@
 #include "ds_clock.h"
 #include "ds_log.h"
 #include "ds_mem.h"
+#include "worker_cpu.h"
 
 #include <stdlib.h>
 
@@ -70,6 +71,7 @@ static bool batch_wait(void *arg, int64_t ms)
 static size_t take_all(batch_t *b, size_t limit)
 {
     size_t n = 0;
+    worker_cpu_batch(true);
     for (size_t i = 0; i < b->k && n < limit; i++) {
         slot_t *s = &b->slots[i];
         zframe_t *body = NULL;
@@ -84,6 +86,7 @@ static size_t take_all(batch_t *b, size_t limit)
             poll_all(b, 0); /* a batch of long documents still heartbeats */
         }
     }
+    worker_cpu_batch(false);
     return n;
 }
 

@@ -12,6 +12,8 @@
 static timer_t cpu_timer;
 static bool cpu_enabled;
 static struct itimerspec cpu_budget;
+static bool cpu_batch; /* worker_cpu_batch(true): disarm is deferred to the batch end */
+static bool cpu_armed;
 
 static void on_xcpu(int sig)
 {
@@ -54,13 +56,30 @@ void worker_cpu_arm(void)
 {
     if (cpu_enabled) {
         (void)timer_settime(cpu_timer, 0, &cpu_budget, NULL);
+        cpu_armed = true;
+    }
+}
+
+static void disarm_now(void)
+{
+    if (cpu_enabled && cpu_armed) {
+        static const struct itimerspec off;
+        (void)timer_settime(cpu_timer, 0, &off, NULL);
+        cpu_armed = false;
     }
 }
 
 void worker_cpu_disarm(void)
 {
-    if (cpu_enabled) {
-        static const struct itimerspec off;
-        (void)timer_settime(cpu_timer, 0, &off, NULL);
+    if (!cpu_batch) {
+        disarm_now();
+    }
+}
+
+void worker_cpu_batch(bool on)
+{
+    cpu_batch = on;
+    if (!on) {
+        disarm_now();
     }
 }

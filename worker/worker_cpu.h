@@ -11,6 +11,7 @@
 #ifndef WORKER_CPU_H
 #define WORKER_CPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Creates the timer and installs the handler; budget_ms 0 disables the budget.
@@ -18,5 +19,10 @@
 int worker_cpu_init(int64_t budget_ms);
 void worker_cpu_arm(void);
 void worker_cpu_disarm(void);
+/* Between worker_cpu_batch(true) and worker_cpu_batch(false) (the analysis of a
+ * --prefetch batch), disarm does nothing: the next arm restarts the timer with a full
+ * budget anyway, so each document still gets its own budget (which then also covers
+ * the packing of its result), at one timer_settime per document instead of two. */
+void worker_cpu_batch(bool on);
 
 #endif

@@ -144,10 +144,32 @@ void worker_args_adds(worker_args_t *a, const char *s)
     worker_args_add(a, s, strlen(s));
 }
 
+/* Decimal digits without printf: several integers per document. */
 void worker_args_addi(worker_args_t *a, int64_t v)
 {
+    char tmp[24];
+    size_t i = sizeof tmp;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0) {
+        tmp[--i] = '-';
+    }
+    worker_args_add(a, tmp + i, sizeof tmp - i);
+}
+
+/* Appends prefix + ":" + rest (+ tail when not NULL) as one argument: the key names
+ * of every document, built without printf. */
+static void add_key(worker_args_t *a, const char *prefix, const char *rest, const char *tail)
+{
     size_t off = a->bytes.len;
-    ds_buf_printf(&a->bytes, "%" PRId64, v);
+    ds_buf_append(&a->bytes, prefix, strlen(prefix));
+    ds_buf_append(&a->bytes, rest, strlen(rest));
+    if (tail) {
+        ds_buf_append(&a->bytes, tail, strlen(tail));
+    }
     push_since(a, off);
 }
 
@@ -176,15 +198,9 @@ static void head(worker_args_t *a, const char *sha, const worker_store_t *st, co
     worker_args_adds(a, "EVALSHA");
     worker_args_adds(a, sha);
     worker_args_addi(a, (int64_t)nkeys);
-    size_t off = a->bytes.len;
-    ds_buf_printf(&a->bytes, "%s:doc:%s", st->prefix, id);
-    push_since(a, off);
-    off = a->bytes.len;
-    ds_buf_printf(&a->bytes, "%s:results", st->prefix);
-    push_since(a, off);
-    off = a->bytes.len;
-    ds_buf_printf(&a->bytes, "%s:dead", st->prefix);
-    push_since(a, off);
+    add_key(a, st->prefix, ":doc:", id);
+    add_key(a, st->prefix, ":results", NULL);
+    add_key(a, st->prefix, ":dead", NULL);
 }
 
 /* Appends the index keys of a summary to a (NULL: only counts them), at most

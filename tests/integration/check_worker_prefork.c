@@ -191,6 +191,31 @@ START_TEST(test_document_over_cpu_budget_kills_the_child_which_is_replaced)
 }
 END_TEST
 
+/* --prefetch 2: the CPU budget is still per document (armed for each one of a batch). */
+START_TEST(test_prefetch_2_document_over_cpu_budget_kills_the_child_which_is_replaced)
+{
+    world_t w;
+    const char *extra[] = {"--analysis", "full", "--cpu-budget-ms", "1", "--prefetch", "2", NULL};
+    world_start(&w, 1, extra);
+    ck_assert_msg(tb_wait_ready(w.b, 2, 10000), "a --prefetch 2 child sent %d READYs", w.b->readies);
+    ds_buf_t text = DS_BUF_INIT;
+    while (text.len < 600 * 1024) {
+        ds_buf_puts(&text, "The minister said the talks in Vienna would resume on Monday. ");
+    }
+    ds_buf_t body = DS_BUF_INIT;
+    tb_doc(&body, "heavy", text.data, 1);
+    ck_assert(tb_request(w.b, body.data, body.len));
+    ck_assert_msg(tb_wait_ready(w.b, 4, 10000), "no replacement child after the budget kill");
+    ck_assert_int_eq(tr_int(w.rc, "EXISTS %s", "dossier:doc:heavy"), 0);
+    char *log = ds_test_read_file(w.log, NULL);
+    ck_assert_msg(log && strstr(log, "reason=cpu-budget"), "log: %s", log ? log : "(none)");
+    free(log);
+    ds_buf_free(&text);
+    ds_buf_free(&body);
+    world_stop(&w);
+}
+END_TEST
+
 START_TEST(test_sigterm_drains_every_child_with_disconnect)
 {
     world_t w;
@@ -270,6 +295,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_killed_child_is_replaced);
     tcase_add_test(tc, test_max_jobs_retires_a_child_and_a_new_one_takes_over);
     tcase_add_test(tc, test_document_over_cpu_budget_kills_the_child_which_is_replaced);
+    tcase_add_test(tc, test_prefetch_2_document_over_cpu_budget_kills_the_child_which_is_replaced);
     tcase_add_test(tc, test_sigterm_drains_every_child_with_disconnect);
     tcase_add_test(tc, test_sigterm_while_redis_is_paused_gives_the_document_back);
     tcase_add_test(tc, test_redis_outage_longer_than_give_up_replies_failed_retryable);
