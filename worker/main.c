@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 static char *s_broker, *s_redis, *s_prefix, *s_data, *s_analysis, *s_log_level;
-static int64_t s_concurrency, s_prefetch, s_max_jobs, s_ttl, s_maxlen, s_max_doc, s_cpu, s_hb, s_rtimeout, s_giveup,
-    s_drain;
+static int64_t s_concurrency, s_prefetch, s_max_jobs, s_ttl, s_maxlen, s_max_doc, s_cpu, s_hb, s_rtimeout,
+    s_giveup, s_drain;
 static bool s_dedup;
 
 static const ds_setting_t table[] = {
@@ -98,9 +98,9 @@ static int validate(worker_opts_t *o)
     if (s_prefix[0] == '\0' || strchr(s_prefix, ' ')) {
         return bad("--prefix must be a non-empty word");
     }
-    if (s_concurrency < 0 || s_concurrency > 1024 || s_prefetch < 1 || s_prefetch > 64 || s_max_jobs < 0 || s_ttl < 0 || s_maxlen < 0 ||
-        s_cpu < 0 || s_max_doc < 1 || s_max_doc > 256 * 1024 * 1024 || s_hb < 10 || s_rtimeout < 10 ||
-        s_giveup < 0 || s_drain < 0) {
+    if (s_concurrency < 0 || s_concurrency > 1024 || s_prefetch < 1 || s_prefetch > 64 || s_max_jobs < 0 ||
+        s_ttl < 0 || s_maxlen < 0 || s_cpu < 0 || s_max_doc < 1 || s_max_doc > 256 * 1024 * 1024 ||
+        s_hb < 10 || s_rtimeout < 10 || s_giveup < 0 || s_drain < 0) {
         return bad("a numeric setting is out of range (see --help)");
     }
     long cores = sysconf(_SC_NPROCESSORS_ONLN);

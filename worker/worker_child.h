@@ -3,8 +3,9 @@
  *
  * Model: single-threaded; takes one request at a time from the broker, runs it
  * through worker_job, replies.  With --prefetch K > 1 the child is K MDP workers
- * instead and stores each batch in one Redis pipeline (worker_batch.h).  SIGTERM drains: a document in hand is finished (or,
- * while waiting for Redis, given back unanswered), then DISCONNECT, then exit 0.
+ * instead and stores each batch in one Redis pipeline (worker_batch.h).
+ * SIGTERM drains: a document in hand is finished (or, while waiting for Redis,
+ * given back unanswered), then DISCONNECT, then exit 0.
  * After --max-jobs documents the child exits 0 and the supervisor replaces it.
  * Called by worker_supervise.c in the forked child; returns the exit status.
  */

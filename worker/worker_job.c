@@ -35,7 +35,6 @@ struct worker_job {
     worker_outcome_t wo;
 };
 
-
 worker_job_t *worker_job_new(engine_t *engine, worker_redis_t *redis, const worker_job_opts_t *o)
 {
     worker_job_t *j = ds_xcalloc(1, sizeof *j);

@@ -448,7 +448,8 @@ static size_t try_many(worker_redis_t *r, worker_redis_item_t *items, size_t n)
         char err[256];
         bool noscript = false;
         pending = 0;
-        if (worker_redis_connect(r, err, sizeof err) != 0 || send_pending(r, items, n, err, sizeof err) != 0) {
+        if (worker_redis_connect(r, err, sizeof err) != 0 ||
+            send_pending(r, items, n, err, sizeof err) != 0) {
             for (size_t i = 0; i < n; i++) {
                 snprintf(items[i].err, sizeof items[i].err, "%s", err);
                 pending += items[i].rc != 0;
@@ -499,7 +500,8 @@ int worker_redis_eval_many(worker_redis_t *r, worker_redis_item_t *items, size_t
         int64_t now = ds_now_ms();
         if (pending == 0) {
             if (r->down_since_ms) {
-                ds_log(DS_LOG_NOTICE, "msg=\"redis is back\" down_ms=%lld", (long long)(now - r->down_since_ms));
+                ds_log(DS_LOG_NOTICE, "msg=\"redis is back\" down_ms=%lld",
+                       (long long)(now - r->down_since_ms));
                 r->down_since_ms = 0;
             }
             return 0;
