@@ -260,6 +260,41 @@ START_TEST(test_sigterm_while_redis_is_paused_gives_the_document_back)
 }
 END_TEST
 
+/* --prefetch 3: SIGTERM while Redis is paused gives all 3 documents back (in the batch
+ * or still waiting on their sockets): no
+ * REPLY, DISCONNECT on every socket, nothing written. */
+START_TEST(test_prefetch_3_sigterm_while_redis_is_paused_gives_the_batch_back)
+{
+    world_t w;
+    const char *extra[] = {"--redis-timeout-ms", "200", "--prefetch", "3", NULL};
+    world_start(&w, 1, extra);
+    ck_assert_msg(tb_wait_ready(w.b, 3, 10000), "a --prefetch 3 child sent %d READYs", w.b->readies);
+    freeReplyObject(redisCommand(w.rc, "CLIENT PAUSE 20000 WRITE"));
+    ds_buf_t body = DS_BUF_INIT;
+    for (int i = 0; i < 3; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "back-%d", i);
+        ds_buf_reset(&body);
+        tb_doc(&body, id, TEXT, 1);
+        ck_assert(tb_request(w.b, body.data, body.len));
+    }
+    pump(&w, 800); /* the child is now retrying the batch's write */
+    kill(w.worker, SIGTERM);
+    int64_t until = ds_now_ms() + 10000;
+    while (w.b->disconnects < 3 && ds_now_ms() < until) {
+        pump(&w, 100); /* asserts that no REPLY comes */
+    }
+    ck_assert_int_eq(w.b->disconnects, 3);
+    int status = ds_test_wait(w.worker, 10000);
+    ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+    w.worker = 0;
+    freeReplyObject(redisCommand(w.rc, "CLIENT UNPAUSE"));
+    ck_assert_int_eq(tr_int(w.rc, "EXISTS %s", "dossier:results"), 0);
+    ds_buf_free(&body);
+    world_stop(&w);
+}
+END_TEST
+
 START_TEST(test_redis_outage_longer_than_give_up_replies_failed_retryable)
 {
     world_t w;
@@ -299,6 +334,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_sigterm_drains_every_child_with_disconnect);
     tcase_add_test(tc, test_sigterm_while_redis_is_paused_gives_the_document_back);
     tcase_add_test(tc, test_redis_outage_longer_than_give_up_replies_failed_retryable);
+    tcase_add_test(tc, test_prefetch_3_sigterm_while_redis_is_paused_gives_the_batch_back);
     suite_add_tcase(s, tc);
     return s;
 }
