@@ -261,8 +261,8 @@ START_TEST(test_sigterm_while_redis_is_paused_gives_the_document_back)
 END_TEST
 
 /* --prefetch 3: SIGTERM while Redis is paused gives all 3 documents back (in the batch
- * or still waiting on their sockets): no
- * REPLY, DISCONNECT on every socket, nothing written. */
+ * or still waiting on their sockets): no REPLY, DISCONNECT on every socket, nothing
+ * written. */
 START_TEST(test_prefetch_3_sigterm_while_redis_is_paused_gives_the_batch_back)
 {
     world_t w;
