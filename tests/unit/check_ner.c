@@ -484,6 +484,59 @@ START_TEST(test_truncated_model_is_rejected)
 }
 END_TEST
 
+/* The runtime table holds up to three weights in a feature's slot and the rest elsewhere:
+ * features with 1, 3 (last inline), 4 (first spilled) and 17 weights, keys that share a
+ * home slot (probing), an absent key and a repeated one all score exactly what was written. */
+START_TEST(test_model_table_scores_every_weight_count_exactly)
+{
+    enum { NF = 6 };
+    /* keys 1 and 3 (and 5) share a home slot in 1024: (k * 0x9E3779B1) & 1023 */
+    uint32_t keys[NF] = {0x400u, 0x800u, 0xC00u, 7u, 9u, 0x1000u};
+    static const int counts[NF] = {1, 3, 4, 17, 0, 2};
+    float w[NF * NER_NLABELS], trans[(NER_NLABELS + 1) * NER_NLABELS];
+    memset(w, 0, sizeof w);
+    memset(trans, 0, sizeof trans);
+    for (int f = 0; f < NF; f++) {
+        for (int j = 0; j < counts[f]; j++) {
+            int lab = (f * 5 + j * 3) % NER_NLABELS;
+            w[f * NER_NLABELS + lab] = (float)((j % 2 ? -1 : 1) * (100 * (f + 1) + j));
+        }
+    }
+    w[3 * NER_NLABELS + 16] = 32767.0f; /* scale = 1: weights are stored exactly */
+    char tmp[] = "/tmp/check_ner_model_XXXXXX";
+    int fd = mkstemp(tmp);
+    ck_assert(fd >= 0);
+    close(fd);
+    size_t bytes = 0;
+    ck_assert_int_eq(ner_model_write(tmp, keys, w, NF, trans, 0.0f, &bytes), 0);
+    char err[256] = "";
+    ner_model_t *m = ner_model_load(tmp, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    float all[NER_NLABELS] = {0}, want[NER_NLABELS] = {0};
+    for (int f = 0; f < NF; f++) {
+        float got[NER_NLABELS] = {0};
+        ner_model_emit(m, &keys[f], 1, got);
+        for (int l = 0; l < NER_NLABELS; l++) {
+            ck_assert_msg(got[l] == w[f * NER_NLABELS + l], "feature %d label %d: %g, want %g", f, l,
+                          (double)got[l], (double)w[f * NER_NLABELS + l]);
+            want[l] += 2 * w[f * NER_NLABELS + l];
+        }
+    }
+    uint32_t twice[2 * NF + 1];
+    for (int f = 0; f < NF; f++) {
+        twice[2 * f] = twice[2 * f + 1] = keys[f];
+    }
+    twice[2 * NF] = 12345u; /* never written */
+    ner_model_emit(m, twice, 2 * NF + 1, all);
+    for (int l = 0; l < NER_NLABELS; l++) {
+        ck_assert(all[l] == want[l]);
+    }
+    ner_model_destroy(&m);
+    ck_assert_ptr_null(m);
+    unlink(tmp);
+}
+END_TEST
+
 /* Properties of a whitespace-separated sentence, with its capitalised runs. */
 static size_t sentence_props(const char *text, ner_props_t *p, size_t cap, unsigned sflags)
 {
@@ -786,6 +839,7 @@ static Suite *suite(void)
     tcase_add_test(a, test_bad_token_spans_are_rejected);
     tcase_add_test(a, test_missing_data_dir_fails_with_message);
     tcase_add_test(a, test_truncated_model_is_rejected);
+    tcase_add_test(a, test_model_table_scores_every_weight_count_exactly);
     suite_add_tcase(s, a);
     return s;
 }

@@ -1,5 +1,6 @@
-/* ner_model.c: loading (read into huge-page-able memory), validating and querying the tagger's weights, and
- * writing them for the trainer.  See ner_model.h for the file layout. */
+/* ner_model.c: loading, validating and querying the tagger's weights, and writing them for
+ * the trainer.  See ner_model.h for the file layout; at load the file is converted into
+ * one huge-page-able table of 16-byte slots (key and weights together) and let go. */
 #include "ner_model.h"
 
 #include "ds_buf.h"
@@ -17,18 +18,43 @@
 #include <unistd.h>
 
 #define HDR_BYTES 28
+#define INLINE_W 3 /* weights held in a slot; 73% of features have no more */
+
+/* One feature: its key and (most often) all its weights in one 16-byte slot, four to a
+ * cache line, so a lookup costs one memory read, and a probe for an absent key reads
+ * no more than the file's key array did.  A feature with more than INLINE_W weights
+ * keeps them at ovf + the offset stored in q[0..1]. */
+typedef struct {
+    uint32_t key; /* 0 = empty */
+    uint8_t n;
+    uint8_t lab[INLINE_W]; /* already reduced modulo NER_NLABELS */
+    int16_t q[INLINE_W];
+    uint16_t pad;
+} slot_t;
+_Static_assert(sizeof(slot_t) == 16, "four slots to a cache line");
+
+typedef struct {
+    int16_t q;
+    uint8_t lab;
+    uint8_t pad;
+} weight_t;
 
 struct ner_model {
-    void *map;
-    size_t map_len;
+    slot_t *slots; /* nslots, laid out as the file's keys (same home slots and probes) */
+    size_t slots_len;
+    weight_t *ovf;
     float scale;
     uint32_t nslots, nblob;
-    const uint32_t *keys, *offs;
-    const uint8_t *blob;
     float trans[(NER_NLABELS + 1) * NER_NLABELS];
 };
 
-static int check(ner_model_t *m, const uint8_t *p, size_t len, char *errstr, size_t errlen)
+/* The file's views, valid while its bytes are. */
+typedef struct {
+    const uint32_t *keys, *offs;
+    const uint8_t *blob;
+} file_view_t;
+
+static int check(ner_model_t *m, const uint8_t *p, size_t len, file_view_t *v, char *errstr, size_t errlen)
 {
     uint32_t h[4];
     memcpy(h, p + 8, sizeof h);
@@ -45,12 +71,12 @@ static int check(ner_model_t *m, const uint8_t *p, size_t len, char *errstr, siz
         return DS_EINVAL;
     }
     memcpy(m->trans, p + HDR_BYTES, ntrans * 4);
-    m->keys = (const uint32_t *)(p + HDR_BYTES + ntrans * 4);
-    m->offs = m->keys + m->nslots;
-    m->blob = (const uint8_t *)(m->offs + m->nslots);
+    v->keys = (const uint32_t *)(p + HDR_BYTES + ntrans * 4);
+    v->offs = v->keys + m->nslots;
+    v->blob = (const uint8_t *)(v->offs + m->nslots);
     for (uint32_t i = 0; i < m->nslots; i++) {
-        if (m->keys[i] && ((size_t)m->offs[i] >= m->nblob ||
-                           (size_t)m->offs[i] + 1 + 3 * (size_t)m->blob[m->offs[i]] > m->nblob)) {
+        if (v->keys[i] && ((size_t)v->offs[i] >= m->nblob ||
+                           (size_t)v->offs[i] + 1 + 3 * (size_t)v->blob[v->offs[i]] > m->nblob)) {
             snprintf(errstr, errlen, "ner: model slot %u points outside the weights", i);
             return DS_EINVAL;
         }
@@ -59,16 +85,15 @@ static int check(ner_model_t *m, const uint8_t *p, size_t len, char *errstr, siz
     return 0;
 }
 
-/* Reads the whole file into anonymous memory that may use huge pages: lookups hit
- * the table at random, and 4 KB pages would cost a TLB miss on most of them. */
-static void *read_model(int fd, size_t len, size_t *map_len)
+/* Anonymous memory of at least len bytes, 2 MB-aligned so that it may use huge pages:
+ * lookups hit the table at random, and 4 KB pages would cost a TLB miss on most. */
+static void *huge_alloc(size_t len, size_t *cap_out)
 {
     size_t huge = (size_t)2 << 20, cap = (len + huge - 1) / huge * huge;
     char *raw = mmap(NULL, cap + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (raw == MAP_FAILED) {
         return NULL;
     }
-    /* keep the 2 MB-aligned part only */
     char *p = (char *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
     if (p > raw) {
         munmap(raw, (size_t)(p - raw));
@@ -79,17 +104,57 @@ static void *read_model(int fd, size_t len, size_t *map_len)
 #ifdef MADV_HUGEPAGE
     (void)madvise(p, cap, MADV_HUGEPAGE);
 #endif
+    *cap_out = cap;
+    return p;
+}
+
+static uint8_t *read_all(int fd, size_t len)
+{
+    uint8_t *p = ds_xmalloc(len);
     size_t got = 0;
     while (got < len) {
         ssize_t r = read(fd, p + got, len - got);
         if (r <= 0) {
-            munmap(p, cap);
+            free(p);
             return NULL;
         }
         got += (size_t)r;
     }
-    *map_len = cap;
     return p;
+}
+
+/* Fills the slots from the file's keys and blob (checked by check()). */
+static void convert(ner_model_t *m, const file_view_t *v)
+{
+    size_t novf = 0;
+    for (uint32_t i = 0; i < m->nslots; i++) {
+        novf += v->keys[i] && v->blob[v->offs[i]] > INLINE_W ? v->blob[v->offs[i]] : 0;
+    }
+    m->ovf = ds_xcalloc(novf + 1, sizeof *m->ovf);
+    uint32_t at = 0;
+    for (uint32_t i = 0; i < m->nslots; i++) {
+        slot_t *sl = &m->slots[i];
+        memset(sl, 0, sizeof *sl);
+        if (!v->keys[i]) {
+            continue;
+        }
+        const uint8_t *b = v->blob + v->offs[i];
+        sl->key = v->keys[i], sl->n = b[0];
+        for (unsigned j = 0; j < sl->n; j++) {
+            uint8_t lab = (uint8_t)(b[1 + 3 * j] % NER_NLABELS);
+            int16_t q;
+            memcpy(&q, b + 2 + 3 * j, 2);
+            if (sl->n > INLINE_W) {
+                m->ovf[at + j].lab = lab, m->ovf[at + j].q = q;
+            } else {
+                sl->lab[j] = lab, sl->q[j] = q;
+            }
+        }
+        if (sl->n > INLINE_W) {
+            memcpy(sl->q, &at, sizeof at);
+            at += sl->n;
+        }
+    }
 }
 
 ner_model_t *ner_model_load(const char *path, char *errstr, size_t errlen)
@@ -104,18 +169,28 @@ ner_model_t *ner_model_load(const char *path, char *errstr, size_t errlen)
         return NULL;
     }
     ner_model_t *m = ds_xcalloc(1, sizeof *m);
-    m->map = read_model(fd, (size_t)st.st_size, &m->map_len);
+    uint8_t *file = read_all(fd, (size_t)st.st_size);
     close(fd);
-    if (!m->map) {
+    file_view_t v;
+    if (!file) {
         snprintf(errstr, errlen, "ner: cannot read model %s", path);
-        ner_model_destroy(&m);
-        return NULL;
+        goto fail;
     }
-    if (check(m, m->map, (size_t)st.st_size, errstr, errlen) != 0) {
-        ner_model_destroy(&m);
-        return NULL;
+    if (check(m, file, (size_t)st.st_size, &v, errstr, errlen) != 0) {
+        goto fail;
     }
+    m->slots = huge_alloc((size_t)m->nslots * sizeof *m->slots, &m->slots_len);
+    if (!m->slots) {
+        snprintf(errstr, errlen, "ner: no memory for model %s", path);
+        goto fail;
+    }
+    convert(m, &v);
+    free(file);
     return m;
+fail:
+    free(file);
+    ner_model_destroy(&m);
+    return NULL;
 }
 
 void ner_model_destroy(ner_model_t **self_p)
@@ -124,43 +199,47 @@ void ner_model_destroy(ner_model_t **self_p)
     if (!m) {
         return;
     }
-    if (m->map) {
-        munmap(m->map, m->map_len);
+    if (m->slots) {
+        munmap(m->slots, m->slots_len);
     }
+    free(m->ovf);
     free(m);
     *self_p = NULL;
 }
 
-/* Three passes so that the memory reads of all features are in flight at once (the
- * table is larger than the caches): home slots, then probes, then the weights. */
+static void add_slot(const ner_model_t *m, const slot_t *sl, int32_t *acc)
+{
+    if (sl->n <= INLINE_W) {
+        for (unsigned j = 0; j < sl->n; j++) {
+            acc[sl->lab[j]] += sl->q[j];
+        }
+        return;
+    }
+    uint32_t at;
+    memcpy(&at, sl->q, sizeof at);
+    for (const weight_t *w = m->ovf + at, *end = w + sl->n; w < end; w++) {
+        acc[w->lab] += w->q;
+    }
+}
+
+/* Two passes so that the memory reads of all features are in flight at once (the
+ * table is larger than the caches): prefetch the home slots, then probe and add. */
 void ner_model_emit(const ner_model_t *m, const uint32_t *feats, size_t nf, float *scores)
 {
-    uint32_t mask = m->nslots - 1, at[NER_MAX_FEATS], off[NER_MAX_FEATS];
-    size_t no = 0;
+    uint32_t mask = m->nslots - 1, at[NER_MAX_FEATS];
     nf = nf > NER_MAX_FEATS ? NER_MAX_FEATS : nf;
     for (size_t f = 0; f < nf; f++) {
         at[f] = (feats[f] * 0x9E3779B1u) & mask;
-        __builtin_prefetch(m->keys + at[f]);
-        __builtin_prefetch(m->offs + at[f]);
-    }
-    for (size_t f = 0; f < nf; f++) {
-        uint32_t k = feats[f], i = at[f];
-        while (m->keys[i] && m->keys[i] != k) {
-            i = (i + 1) & mask;
-        }
-        if (m->keys[i]) {
-            off[no] = m->offs[i];
-            __builtin_prefetch(m->blob + off[no]);
-            no++;
-        }
+        __builtin_prefetch(m->slots + at[f]);
     }
     int32_t acc[NER_NLABELS] = {0};
-    for (size_t f = 0; f < no; f++) {
-        const uint8_t *b = m->blob + off[f];
-        for (unsigned c = b[0], j = 0; j < c; j++) {
-            int16_t q;
-            memcpy(&q, b + 2 + 3 * j, 2);
-            acc[b[1 + 3 * j] % NER_NLABELS] += q;
+    for (size_t f = 0; f < nf; f++) {
+        uint32_t k = feats[f], i = at[f];
+        while (m->slots[i].key && m->slots[i].key != k) {
+            i = (i + 1) & mask;
+        }
+        if (m->slots[i].key) {
+            add_slot(m, &m->slots[i], acc);
         }
     }
     for (int l = 0; l < NER_NLABELS; l++) {
@@ -206,7 +285,8 @@ int ner_model_write(const char *path, const uint32_t *keys, const float *weights
     size_t kept = 0;
     for (size_t f = 0; f < nfeat; f++) {
         for (unsigned l = 0; l < NER_NLABELS; l++) {
-            if (fabsf(weights[f * NER_NLABELS + l]) >= prune && lroundf(weights[f * NER_NLABELS + l] / scale) != 0) {
+            if (fabsf(weights[f * NER_NLABELS + l]) >= prune &&
+                lroundf(weights[f * NER_NLABELS + l] / scale) != 0) {
                 kept++;
                 break;
             }
@@ -233,7 +313,8 @@ int ner_model_write(const char *path, const uint32_t *keys, const float *weights
     FILE *f = fopen(path, "wb");
     int ok = f != NULL;
     if (ok) {
-        ok = fwrite(NER_MODEL_MAGIC, 1, 8, f) == 8 && fwrite(hdr, 4, 4, f) == 4 && fwrite(&scale, 4, 1, f) == 1 &&
+        ok = fwrite(NER_MODEL_MAGIC, 1, 8, f) == 8 && fwrite(hdr, 4, 4, f) == 4 &&
+             fwrite(&scale, 4, 1, f) == 1 &&
              fwrite(trans, 4, (NER_NLABELS + 1) * NER_NLABELS, f) == (NER_NLABELS + 1) * NER_NLABELS &&
              fwrite(sk, 4, nslots, f) == nslots && fwrite(so, 4, nslots, f) == nslots &&
              (blob.len == 0 || fwrite(blob.data, 1, blob.len, f) == blob.len);
