@@ -8,6 +8,7 @@
 #include "ner_feat.h"
 
 #include <float.h>
+#include <string.h>
 
 int ner_transition_ok(unsigned a, unsigned b)
 {
@@ -43,52 +44,75 @@ static const uint8_t kOpen[9] = {0, 1, 4, 5, 8, 9, 12, 13, 16};
 static const uint8_t kStart[9] = {0, 3, 4, 7, 8, 11, 12, 15, 16};
 static const uint8_t kCont[8] = {2, 3, 6, 7, 10, 11, 14, 15};
 
-/* One Viterbi step: score[b] = max over allowed a of prev[a] + trans[a][b], plus emit[b];
- * ties go to the first predecessor in kStart order (or B before I), as they always have. */
-static void step(const float *prev, const float *tstart, const float *tcont, const float *emit, float *score,
-                 uint8_t *back)
+#define OPEN_LANES 12 /* the nine open labels, padded to three vectors of four */
+
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+
+/* One Viterbi step: score[b] = max over allowed a of prev[a] + trans[a][b], plus emit[b].
+ * topen[k * OPEN_LANES + j] is the move from kStart[k] to kOpen[j]; the open labels are
+ * scored four at a time with the same float additions and comparisons, lane by lane.
+ * Which predecessor won is found again only for the labels on the best path (best_pred). */
+static void step(const float *prev, const float *topen, const float *tcont, const float *emit, float *score)
 {
-    float pv[9];
-    for (int k = 0; k < 9; k++) {
-        pv[k] = prev[kStart[k]];
+    v4f best[3], t;
+    for (int g = 0; g < 3; g++) {
+        memcpy(&t, topen + 4 * g, sizeof t);
+        best[g] = prev[kStart[0]] + t;
+    }
+    for (int k = 1; k < 9; k++) {
+        v4f p = {prev[kStart[k]], prev[kStart[k]], prev[kStart[k]], prev[kStart[k]]};
+        for (int g = 0; g < 3; g++) {
+            memcpy(&t, topen + k * OPEN_LANES + 4 * g, sizeof t);
+            v4f v = p + t;
+            v4i gt = v > best[g];
+            best[g] = (v4f)(((v4i)v & gt) | ((v4i)best[g] & ~gt));
+        }
     }
     for (int j = 0; j < 9; j++) {
-        const float *tr = tstart + j * 9;
-        float best = pv[0] + tr[0];
-        int arg = 0;
-        for (int k = 1; k < 9; k++) {
-            float v = pv[k] + tr[k];
-            if (v > best) {
-                best = v, arg = k;
-            }
-        }
-        score[kOpen[j]] = best + emit[kOpen[j]];
-        back[kOpen[j]] = kStart[arg];
+        score[kOpen[j]] = best[j / 4][j % 4] + emit[kOpen[j]];
     }
     for (int j = 0; j < 8; j++) {
         int b = kCont[j], a0 = 1 + 4 * (j / 2); /* B-X, then I-X = a0 + 1 */
-        float best = prev[a0] + tcont[2 * j], v = prev[a0 + 1] + tcont[2 * j + 1];
-        int arg = a0;
-        if (v > best) {
-            best = v, arg = a0 + 1;
-        }
-        score[b] = best + emit[b];
-        back[b] = (uint8_t)arg;
+        float bv = prev[a0] + tcont[2 * j], v = prev[a0 + 1] + tcont[2 * j + 1];
+        score[b] = (v > bv ? v : bv) + emit[b];
     }
+}
+
+/* The predecessor that step() kept for label b: the first, in kStart order (B before I
+ * for a continuing label), of those with the highest prev[a] + trans[a][b]. */
+static unsigned best_pred(const float *prev, const float *trans, unsigned b)
+{
+    const int L = NER_NLABELS;
+    unsigned part = NER_LABEL_PART(b);
+    if (part == NER_I || part == NER_L) {
+        unsigned a0 = b - part + 1; /* B of b's type */
+        return prev[a0 + 1] + trans[(a0 + 1) * L + b] > prev[a0] + trans[a0 * L + b] ? a0 + 1 : a0;
+    }
+    unsigned arg = kStart[0];
+    float best = prev[arg] + trans[arg * L + b];
+    for (int k = 1; k < 9; k++) {
+        float v = prev[kStart[k]] + trans[kStart[k] * L + b];
+        if (v > best) {
+            best = v, arg = kStart[k];
+        }
+    }
+    return arg;
 }
 
 void ner_viterbi(const float *emit, const float *trans, size_t n, uint8_t *labels, float *score,
                  uint8_t *back)
 {
     const int L = NER_NLABELS;
+    (void)back; /* back pointers are found again on the best path only */
     _Static_assert(NER_NLABELS == 17, "the label groups are written for four types");
     if (n == 0) {
         return;
     }
-    float tstart[9 * 9], tcont[8 * 2]; /* the allowed transitions, gathered once */
-    for (int j = 0; j < 9; j++) {
-        for (int k = 0; k < 9; k++) {
-            tstart[j * 9 + k] = trans[kStart[k] * L + kOpen[j]];
+    float topen[9 * OPEN_LANES] = {0}, tcont[8 * 2]; /* the allowed transitions, gathered once */
+    for (int k = 0; k < 9; k++) {
+        for (int j = 0; j < 9; j++) {
+            topen[k * OPEN_LANES + j] = trans[kStart[k] * L + kOpen[j]];
         }
     }
     for (int j = 0; j < 8; j++) {
@@ -100,7 +124,7 @@ void ner_viterbi(const float *emit, const float *trans, size_t n, uint8_t *label
         score[b] = emit[b] + trans[NER_NLABELS * L + b];
     }
     for (size_t t = 1; t < n; t++) {
-        step(score + (t - 1) * L, tstart, tcont, emit + t * L, score + t * L, back + t * L);
+        step(score + (t - 1) * L, topen, tcont, emit + t * L, score + t * L);
     }
     float best = -FLT_MAX;
     int arg = 0;
@@ -111,6 +135,6 @@ void ner_viterbi(const float *emit, const float *trans, size_t n, uint8_t *label
     }
     for (size_t t = n; t-- > 0;) {
         labels[t] = (uint8_t)arg;
-        arg = back[t * L + arg];
+        arg = t ? (int)best_pred(score + (t - 1) * L, trans, (unsigned)arg) : 0;
     }
 }
