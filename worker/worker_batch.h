@@ -12,7 +12,7 @@
  * interval has passed, every socket keeps heartbeating.  The CPU budget is per
  * document (armed around each engine run).  SIGTERM: a batch in hand is finished; if
  * the child is waiting for Redis it stops and sends no REPLY for the batch, and
- * DISCONNECT on every socket gives the documents back (SPEC-redis.md section 8.1).
+ * DISCONNECT on every socket gives the documents back (proto/SPEC.md section 8.1).
  *
  * Called by worker_child.c, in the child, after fork.
  */

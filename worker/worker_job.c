@@ -1,5 +1,5 @@
 /* worker_job.c: one dossier.analyze request; see worker_job.h and
- * proto/SPEC-redis.md for the request and reply bodies. */
+ * proto/SPEC.md section 8 for the request and reply bodies. */
 #include "worker_job.h"
 
 #include "ds_clock.h"

@@ -1,5 +1,5 @@
 /* worker_script.c: the store script and its argument builders; see worker_script.h
- * and proto/SPEC-redis.md, which documents every key and field written here.
+ * and proto/SPEC.md section 8, which documents every key and field written here.
  *
  * Argument layout (EVALSHA sha numkeys KEYS... ARGV...):
  *   KEYS[1] {p}:doc:{id}  KEYS[2] {p}:results  KEYS[3] {p}:dead
@@ -29,7 +29,7 @@
 #define WORKER_STR(x) WORKER_STR_(x)
 
 const char worker_script_lua[] =
-    "-- dossier-worker store script, see proto/SPEC-redis.md\n"
+    "-- dossier-worker store script, see proto/SPEC.md section 8\n"
     "local doc, mode, id = KEYS[1], ARGV[1], ARGV[2]\n"
     "local prev = redis.call('HGET', doc, 'status')\n"
     "if prev == 'done' or (mode == 'dead' and prev == 'dead') then\n"

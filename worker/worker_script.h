@@ -1,5 +1,5 @@
 /* worker_script.h: the one server-side Lua script that stores a document in Redis,
- * and the pure builders of its EVALSHA arguments (proto/SPEC-redis.md).
+ * and the pure builders of its EVALSHA arguments (proto/SPEC.md section 8).
  *
  * Model: every write for one document is one script run, so it is atomic (Redis runs
  * a script to completion before any other command, as MULTI/EXEC does) and costs one
