@@ -165,6 +165,7 @@ install: all $(BUILD)/libdossier.a
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' proto/dossier.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/dossier.pc 2>/dev/null || true
 	cp -r data/. $(DESTDIR)$(PREFIX)/share/dossier/
+	install -m 644 proto/SPEC.md proto/result.schema.json $(DESTDIR)$(PREFIX)/share/dossier/
 
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -DDS_VERSION='"$(VERSION)"' -g -O1 -Ilib -Iproto -Iworker/engine \
