@@ -96,11 +96,20 @@ static size_t type_vectors(const ner_model_t *m, ner_tag_work_t *w, const ner_pr
     return w->ntypes - 1;
 }
 
+typedef float v4f __attribute__((vector_size(16)));
+
+/* acc[l] += v[l] for every label, four labels at a time (the same float additions). */
 static void add(float *acc, const float *v)
 {
-    for (int l = 0; l < NER_NLABELS; l++) {
-        acc[l] += v[l];
+    _Static_assert(NER_NLABELS == 17, "four vectors and one label");
+    for (int l = 0; l < 16; l += 4) {
+        v4f a, b;
+        memcpy(&a, acc + l, sizeof a);
+        memcpy(&b, v + l, sizeof b);
+        a += b;
+        memcpy(acc + l, &a, sizeof a);
     }
+    acc[16] += v[16];
 }
 
 /* Emission scores of token i: cached unary and neighbour vectors plus the pairs (and
@@ -145,10 +154,13 @@ static void decode(const ner_model_t *m, size_t n, unsigned sflags, ner_tag_work
     for (size_t i = 0; i < n; i++) {
         vecs[i] = w->tvec + idx[i] * 5 * NER_NLABELS;
     }
-    float edge[4 * NER_NLABELS];
-    uint32_t f[NER_MAX_FEATS];
-    for (int j = 0; j < 4; j++) {
-        emit_feats(m, f, ner_feat_neighbour(NULL, offs[j], sflags, f), edge + j * NER_NLABELS);
+    float *edge = w->edge[sflags & 3]; /* a pure function of the model and sflags */
+    if (!(w->edge_ok & 1u << (sflags & 3))) {
+        uint32_t f[NER_MAX_FEATS];
+        for (int j = 0; j < 4; j++) {
+            emit_feats(m, f, ner_feat_neighbour(NULL, offs[j], sflags, f), edge + j * NER_NLABELS);
+        }
+        w->edge_ok |= 1u << (sflags & 3);
     }
     for (size_t i = 0; i < n; i++) {
         emission(m, w, vecs, edge, n, i, sflags, st, w->emit + i * NER_NLABELS);

@@ -34,6 +34,10 @@ typedef struct {
     ner_map_t types;
     float *tvec;
     size_t ntypes, cap_types;
+    /* per sentence mode (0, NER_SENT_HEADLINE, NER_SENT_ALLCAPS): the four neighbour
+     * score vectors of a position past the sentence edge, once edge_ok has its bit */
+    float edge[4][4 * NER_NLABELS];
+    unsigned edge_ok;
 } ner_tag_work_t;
 
 void ner_tag_work_free(ner_tag_work_t *w);
