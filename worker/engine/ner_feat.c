@@ -73,6 +73,12 @@ uint64_t ner_mix(uint64_t a, uint64_t b)
     return fmix(a * 0x9e3779b97f4a7c15ULL + b + 0x632be59bd9b4e019ULL);
 }
 
+/* The ASCII byte c as the lowercase form has it (norm_char). */
+static uint8_t ascii_lower(uint8_t c)
+{
+    return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c >= '0' && c <= '9' ? (uint8_t)'0' : c;
+}
+
 /* One normalised character at s[i]: writes its bytes to out (*olen of them) and its
  * shape letter; returns the input bytes consumed. */
 static size_t norm_char(const uint8_t *s, size_t len, size_t i, char *out, size_t *olen, char *shape)
@@ -134,8 +140,17 @@ static size_t normalise(const char *s, size_t len, char *lower, char *shape, siz
     }
     for (size_t i = 0; i < len;) {
         char sh;
-        size_t olen;
-        i += norm_char(u, len, i, lower + n, &olen, &sh);
+        size_t olen = 1;
+        if (u[i] < 0x80) { /* norm_char's first case, inline */
+            uint8_t c = u[i++];
+            lower[n] = (char)ascii_lower(c);
+            sh = c >= 'A' && c <= 'Z'   ? 'X'
+                 : c >= 'a' && c <= 'z' ? 'x'
+                 : c >= '0' && c <= '9' ? 'd'
+                                        : (char)c;
+        } else {
+            i += norm_char(u, len, i, lower + n, &olen, &sh);
+        }
         n += olen;
         if (sn == 0 || (shape[sn - 1] != sh && sn < 16)) {
             shape[sn++] = sh;
@@ -465,11 +480,24 @@ static void phash_bytes(ner_phash_t *ph, const char *s, size_t n)
     ph->n += n;
 }
 
+/* Hashes the normalised form of s straight from its bytes while they are ASCII (one byte
+ * in, the same byte normalise() writes out); other tokens take the general path. */
 void ner_phash_add(ner_phash_t *ph, const char *s, size_t len)
 {
+    const uint8_t *u = (const uint8_t *)s;
+    size_t n = len > NER_MAX_TOKLEN ? NER_MAX_TOKLEN : len;
+    uint64_t h = ph->h;
+    size_t i = 0;
+    for (; i < n && u[i] < 0x80; i++) {
+        h ^= ascii_lower(u[i]);
+        h *= 0x100000001b3ULL;
+    }
+    if (i == n) {
+        ph->h = h, ph->n += n;
+        return;
+    }
     char lower[NER_MAX_TOKLEN + 8];
-    size_t n = ner_norm_lower(s, len, lower);
-    phash_bytes(ph, lower, n);
+    phash_bytes(ph, lower, ner_norm_lower(s, len, lower));
 }
 
 void ner_phash_space(ner_phash_t *ph)
