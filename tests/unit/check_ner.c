@@ -537,6 +537,43 @@ START_TEST(test_model_table_scores_every_weight_count_exactly)
 }
 END_TEST
 
+/* A feature that names one label twice cannot be held in a dense row of one weight per
+ * label: the model is rejected at load, not summed differently. */
+START_TEST(test_model_with_a_repeated_label_is_rejected)
+{
+    uint32_t keys[2] = {11u, 12u};
+    float w[2 * NER_NLABELS] = {0}, trans[(NER_NLABELS + 1) * NER_NLABELS] = {0};
+    w[0] = 5.0f, w[NER_NLABELS + 1] = 7.0f, w[NER_NLABELS + 2] = -3.0f;
+    char tmp[] = "/tmp/check_ner_model_XXXXXX";
+    int fd = mkstemp(tmp);
+    ck_assert(fd >= 0);
+    close(fd);
+    size_t bytes = 0;
+    ck_assert_int_eq(ner_model_write(tmp, keys, w, 2, trans, 0.0f, &bytes), 0);
+    char err[256] = "";
+    ner_model_t *m = ner_model_load(tmp, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err); /* as written: fine */
+    ner_model_destroy(&m);
+    size_t len = 0;
+    char *b = ce_read(tmp, &len);
+    uint32_t nslots;
+    memcpy(&nslots, b + 12, 4);
+    /* the blob: feature 0's record (1 weight), then feature 1's (labels 1 and 2) */
+    size_t blob = 28 + (size_t)(NER_NLABELS + 1) * NER_NLABELS * 4 + (size_t)nslots * 8;
+    ck_assert_uint_eq((uint8_t)b[blob + 4], 2);
+    ck_assert_uint_eq((uint8_t)b[blob + 5], 1);
+    b[blob + 8] = 1 + NER_NLABELS; /* label 2 becomes 18, which is 1 again */
+    FILE *f = fopen(tmp, "wb");
+    ck_assert(f && fwrite(b, 1, len, f) == len);
+    fclose(f);
+    m = ner_model_load(tmp, err, sizeof err);
+    ck_assert_ptr_null(m);
+    ck_assert_msg(strstr(err, "twice") != NULL, "%s", err);
+    unlink(tmp);
+    free(b);
+}
+END_TEST
+
 /* Properties of a whitespace-separated sentence, with its capitalised runs. */
 static size_t sentence_props(const char *text, ner_props_t *p, size_t cap, unsigned sflags)
 {
@@ -840,6 +877,7 @@ static Suite *suite(void)
     tcase_add_test(a, test_missing_data_dir_fails_with_message);
     tcase_add_test(a, test_truncated_model_is_rejected);
     tcase_add_test(a, test_model_table_scores_every_weight_count_exactly);
+    tcase_add_test(a, test_model_with_a_repeated_label_is_rejected);
     suite_add_tcase(s, a);
     return s;
 }

@@ -23,7 +23,8 @@
 /* One feature: its key and (most often) all its weights in one 16-byte slot, four to a
  * cache line, so a lookup costs one memory read, and a probe for an absent key reads
  * no more than the file's key array did.  A feature with more than INLINE_W weights
- * keeps them at ovf + the offset stored in q[0..1]. */
+ * (the frequent ones, which most lookups hit) has a dense row of all NER_NLABELS
+ * weights at rows + ROW * the index stored in q[0..1], added a vector at a time. */
 typedef struct {
     uint32_t key; /* 0 = empty */
     uint8_t n;
@@ -33,16 +34,17 @@ typedef struct {
 } slot_t;
 _Static_assert(sizeof(slot_t) == 16, "four slots to a cache line");
 
-typedef struct {
-    int16_t q;
-    uint8_t lab;
-    uint8_t pad;
-} weight_t;
+#define ROW 24 /* int16 weights per dense row: NER_NLABELS, padded to three vectors */
+typedef int16_t v8s __attribute__((vector_size(16)));
+typedef int32_t v8i __attribute__((vector_size(32)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+typedef float v4f __attribute__((vector_size(16)));
+_Static_assert(NER_NLABELS == 17, "four vectors of four labels and one more");
 
 struct ner_model {
     slot_t *slots; /* nslots, laid out as the file's keys (same home slots and probes) */
     size_t slots_len;
-    weight_t *ovf;
+    int16_t *rows;
     float scale;
     uint32_t nslots, nblob;
     float trans[(NER_NLABELS + 1) * NER_NLABELS];
@@ -123,14 +125,16 @@ static uint8_t *read_all(int fd, size_t len)
     return p;
 }
 
-/* Fills the slots from the file's keys and blob (checked by check()). */
-static void convert(ner_model_t *m, const file_view_t *v)
+/* Fills the slots from the file's keys and blob (checked by check()); a feature that
+ * names a label twice is an error (the writer never does, and a dense row holds one
+ * weight per label). */
+static int convert(ner_model_t *m, const file_view_t *v, char *errstr, size_t errlen)
 {
-    size_t novf = 0;
+    size_t nrows = 0;
     for (uint32_t i = 0; i < m->nslots; i++) {
-        novf += v->keys[i] && v->blob[v->offs[i]] > INLINE_W ? v->blob[v->offs[i]] : 0;
+        nrows += v->keys[i] && v->blob[v->offs[i]] > INLINE_W;
     }
-    m->ovf = ds_xcalloc(novf + 1, sizeof *m->ovf);
+    m->rows = ds_xcalloc((nrows + 1) * ROW, sizeof *m->rows);
     uint32_t at = 0;
     for (uint32_t i = 0; i < m->nslots; i++) {
         slot_t *sl = &m->slots[i];
@@ -140,21 +144,28 @@ static void convert(ner_model_t *m, const file_view_t *v)
         }
         const uint8_t *b = v->blob + v->offs[i];
         sl->key = v->keys[i], sl->n = b[0];
+        uint32_t seen = 0;
         for (unsigned j = 0; j < sl->n; j++) {
             uint8_t lab = (uint8_t)(b[1 + 3 * j] % NER_NLABELS);
             int16_t q;
             memcpy(&q, b + 2 + 3 * j, 2);
+            if (seen & 1u << lab) {
+                snprintf(errstr, errlen, "ner: model slot %u names label %u twice", i, lab);
+                return DS_EINVAL;
+            }
+            seen |= 1u << lab;
             if (sl->n > INLINE_W) {
-                m->ovf[at + j].lab = lab, m->ovf[at + j].q = q;
+                m->rows[(size_t)at * ROW + lab] = q;
             } else {
                 sl->lab[j] = lab, sl->q[j] = q;
             }
         }
         if (sl->n > INLINE_W) {
             memcpy(sl->q, &at, sizeof at);
-            at += sl->n;
+            at++;
         }
     }
+    return 0;
 }
 
 ner_model_t *ner_model_load(const char *path, char *errstr, size_t errlen)
@@ -184,7 +195,9 @@ ner_model_t *ner_model_load(const char *path, char *errstr, size_t errlen)
         snprintf(errstr, errlen, "ner: no memory for model %s", path);
         goto fail;
     }
-    convert(m, &v);
+    if (convert(m, &v, errstr, errlen) != 0) {
+        goto fail;
+    }
     free(file);
     return m;
 fail:
@@ -202,49 +215,79 @@ void ner_model_destroy(ner_model_t **self_p)
     if (m->slots) {
         munmap(m->slots, m->slots_len);
     }
-    free(m->ovf);
+    free(m->rows);
     free(m);
     *self_p = NULL;
 }
 
-static void add_slot(const ner_model_t *m, const slot_t *sl, int32_t *acc)
+/* The dense row of a slot with more than INLINE_W weights. */
+static const int16_t *row_of(const ner_model_t *m, const slot_t *sl)
 {
-    if (sl->n <= INLINE_W) {
-        for (unsigned j = 0; j < sl->n; j++) {
-            acc[sl->lab[j]] += sl->q[j];
-        }
-        return;
-    }
     uint32_t at;
     memcpy(&at, sl->q, sizeof at);
-    for (const weight_t *w = m->ovf + at, *end = w + sl->n; w < end; w++) {
-        acc[w->lab] += w->q;
+    return m->rows + (size_t)at * ROW;
+}
+
+/* acc[0..ROW) += row[0..ROW), widened to 32 bits, eight labels at a time. */
+static void add_row(v8i *acc, const int16_t *row)
+{
+    for (int g = 0; g < ROW / 8; g++) {
+        v8s q;
+        memcpy(&q, row + 8 * g, sizeof q);
+        acc[g] += __builtin_convertvector(q, v8i);
     }
 }
 
-/* Two passes so that the memory reads of all features are in flight at once (the
- * table is larger than the caches): prefetch the home slots, then probe and add. */
+/* Three passes so that the memory reads of all features are in flight at once (the
+ * table is larger than the caches): prefetch the home slots, then probe (adding inline
+ * weights, prefetching dense rows), then add the rows.  Integer sums, so the order of
+ * the additions does not matter. */
 void ner_model_emit(const ner_model_t *m, const uint32_t *feats, size_t nf, float *scores)
 {
     uint32_t mask = m->nslots - 1, at[NER_MAX_FEATS];
+    const int16_t *rows[NER_MAX_FEATS];
+    size_t nrows = 0;
     nf = nf > NER_MAX_FEATS ? NER_MAX_FEATS : nf;
     for (size_t f = 0; f < nf; f++) {
         at[f] = (feats[f] * 0x9E3779B1u) & mask;
         __builtin_prefetch(m->slots + at[f]);
     }
-    int32_t acc[NER_NLABELS] = {0};
+    union {
+        v8i v[ROW / 8];
+        int32_t l[ROW];
+    } acc = {0};
     for (size_t f = 0; f < nf; f++) {
         uint32_t k = feats[f], i = at[f];
         while (m->slots[i].key && m->slots[i].key != k) {
             i = (i + 1) & mask;
         }
-        if (m->slots[i].key) {
-            add_slot(m, &m->slots[i], acc);
+        const slot_t *sl = &m->slots[i];
+        if (!sl->key) {
+            continue;
+        }
+        if (sl->n > INLINE_W) {
+            rows[nrows] = row_of(m, sl);
+            __builtin_prefetch(rows[nrows]);
+            nrows++;
+            continue;
+        }
+        for (unsigned j = 0; j < sl->n; j++) {
+            acc.l[sl->lab[j]] += sl->q[j];
         }
     }
-    for (int l = 0; l < NER_NLABELS; l++) {
-        scores[l] += (float)acc[l] * m->scale;
+    for (size_t r = 0; r < nrows; r++) {
+        add_row(acc.v, rows[r]);
     }
+    v4f scale = {m->scale, m->scale, m->scale, m->scale};
+    for (int l = 0; l < 16; l += 4) { /* the same float operations, four labels at a time */
+        v4i a;
+        v4f sc;
+        memcpy(&a, acc.l + l, sizeof a);
+        memcpy(&sc, scores + l, sizeof sc);
+        sc += __builtin_convertvector(a, v4f) * scale;
+        memcpy(scores + l, &sc, sizeof sc);
+    }
+    scores[16] += (float)acc.l[16] * m->scale;
 }
 
 const float *ner_model_trans(const ner_model_t *m)
