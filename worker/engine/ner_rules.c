@@ -174,14 +174,13 @@ static void known_names(ner_run_t *run)
         size_t end = d->sents[s].tok_end;
         for (size_t i = d->sents[s].tok_first; i < end; i++) {
             uint64_t keys[4]; /* keys[k]: tokens [i, i + k + 1), each token read once */
-            size_t maxn = end - i < 4 ? end - i : 4;
-            prefix_keys(d, i, maxn, keys);
-            for (size_t n = maxn; n >= 1; n--) {
-                bool free_span = true;
-                for (size_t t = i; t < i + n && free_span; t++) {
-                    free_span = run->labels[t] == NER_O;
-                }
-                const uint32_t *v = free_span ? ner_map_get(&run->ner->known, keys[n - 1]) : NULL;
+            size_t maxn = end - i < 4 ? end - i : 4, nfree = 0;
+            while (nfree < maxn && run->labels[i + nfree] == NER_O) {
+                nfree++; /* only spans of untagged tokens are looked up */
+            }
+            prefix_keys(d, i, nfree, keys);
+            for (size_t n = nfree; n >= 1; n--) {
+                const uint32_t *v = ner_map_get(&run->ner->known, keys[n - 1]);
                 if (v && has_capital(d, i, i + n)) {
                     memset(run->labels + i, NER_LABEL(*v - 1, NER_I), n);
                     ner_add_mention(run, (uint32_t)i, (uint32_t)(i + n), (uint32_t)s, (int)*v - 1);
