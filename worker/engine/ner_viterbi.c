@@ -53,24 +53,34 @@ typedef int32_t v4i __attribute__((vector_size(16)));
  * topen[k * OPEN_LANES + j] is the move from kStart[k] to kOpen[j]; the open labels are
  * scored four at a time with the same float additions and comparisons, lane by lane.
  * Which predecessor won is found again only for the labels on the best path (best_pred). */
+/* Lanes of v greater than those of best, else best's (the comparison step() always made). */
+static v4f keep_greater(v4f best, v4f v)
+{
+    v4i gt = v > best;
+    return (v4f)(((v4i)v & gt) | ((v4i)best & ~gt));
+}
+
 static void step(const float *prev, const float *topen, const float *tcont, const float *emit, float *score)
 {
-    v4f best[3], t;
-    for (int g = 0; g < 3; g++) {
-        memcpy(&t, topen + 4 * g, sizeof t);
-        best[g] = prev[kStart[0]] + t;
-    }
+    v4f b0, b1, b2, t0, t1, t2;
+    memcpy(&t0, topen, sizeof t0);
+    memcpy(&t1, topen + 4, sizeof t1);
+    memcpy(&t2, topen + 8, sizeof t2);
+    b0 = prev[kStart[0]] + t0, b1 = prev[kStart[0]] + t1, b2 = prev[kStart[0]] + t2;
     for (int k = 1; k < 9; k++) {
-        v4f p = {prev[kStart[k]], prev[kStart[k]], prev[kStart[k]], prev[kStart[k]]};
-        for (int g = 0; g < 3; g++) {
-            memcpy(&t, topen + k * OPEN_LANES + 4 * g, sizeof t);
-            v4f v = p + t;
-            v4i gt = v > best[g];
-            best[g] = (v4f)(((v4i)v & gt) | ((v4i)best[g] & ~gt));
-        }
+        float p = prev[kStart[k]];
+        const float *tk = topen + k * OPEN_LANES;
+        memcpy(&t0, tk, sizeof t0);
+        memcpy(&t1, tk + 4, sizeof t1);
+        memcpy(&t2, tk + 8, sizeof t2);
+        b0 = keep_greater(b0, p + t0), b1 = keep_greater(b1, p + t1), b2 = keep_greater(b2, p + t2);
     }
+    float best[OPEN_LANES];
+    memcpy(best, &b0, sizeof b0);
+    memcpy(best + 4, &b1, sizeof b1);
+    memcpy(best + 8, &b2, sizeof b2);
     for (int j = 0; j < 9; j++) {
-        score[kOpen[j]] = best[j / 4][j % 4] + emit[kOpen[j]];
+        score[kOpen[j]] = best[j] + emit[kOpen[j]];
     }
     for (int j = 0; j < 8; j++) {
         int b = kCont[j], a0 = 1 + 4 * (j / 2); /* B-X, then I-X = a0 + 1 */
