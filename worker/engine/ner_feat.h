@@ -114,6 +114,7 @@ size_t ner_features(const ner_props_t *p, size_t n, size_t i, unsigned sflags, u
 size_t ner_feat_unary(const ner_props_t *t, unsigned sflags, uint32_t *out);
 size_t ner_feat_neighbour(const ner_props_t *t, int off, unsigned sflags, uint32_t *out);
 size_t ner_feat_pairs(const ner_props_t *p, size_t n, size_t i, unsigned sflags, uint32_t *out);
+#define NER_PAIR_FEATS 16 /* room for ner_feat_pairs' features of one token (at most 13) */
 
 /* Viterbi over BILOU.  emit is n*NER_NLABELS, trans is (NER_NLABELS+1)*NER_NLABELS
  * (row NER_NLABELS is the start row) with forbidden moves masked by ner_trans_mask.

@@ -142,6 +142,8 @@ void ner_doc_work_free(ner_doc_work_t *w)
     free(w->form);
     free(w->st);
     free(w->props);
+    free(w->pairs);
+    free(w->npairs);
     memset(w, 0, sizeof *w);
 }
 
@@ -156,6 +158,8 @@ static void reserve(ner_doc_work_t *w, size_t n)
     w->form = ds_xrealloc(w->form, w->cap);
     w->st = ds_xrealloc(w->st, w->cap * sizeof *w->st);
     w->props = ds_xrealloc(w->props, w->cap * sizeof *w->props);
+    w->pairs = ds_xrealloc(w->pairs, w->cap * NER_PAIR_FEATS * sizeof *w->pairs);
+    w->npairs = ds_xrealloc(w->npairs, w->cap);
 }
 
 /* See ner_stack.h; elsewhere pass 1 stands: that is
@@ -184,6 +188,9 @@ void ner_tag_doc(const ner_model_t *m1, const ner_model_t *m2, const ner_gaz_t *
     for (size_t k = 0; k < nspan; k++) {
         size_t b = spans[k], m = spans[k + 1] - b;
         ner_tag_sentence(m1, gz, s + b, len + b, space + b, m, &w->w1, m2 ? w->l1 + (b - o) : labels + b);
+        if (m2) {
+            ner_tag_pairs(&w->w1, m, w->pairs + (b - o) * NER_PAIR_FEATS, w->npairs + (b - o));
+        }
         for (size_t i = 0; i < m && m2; i++) {
             w->lower[b - o + i] = w->w1.props[i].lower;
             w->props[b - o + i] = w->w1.props[i];
@@ -200,6 +207,7 @@ void ner_tag_doc(const ner_model_t *m1, const ner_model_t *m2, const ner_gaz_t *
             memcpy(labels + b, w->l1 + (b - o), m);
             continue;
         }
-        ner_tag_props(m2, w->props + (b - o), m, &w->w2, w->st + (b - o), labels + b);
+        ner_tag_props(m2, w->props + (b - o), w->pairs + (b - o) * NER_PAIR_FEATS, w->npairs + (b - o), m,
+                      &w->w2, w->st + (b - o), labels + b);
     }
 }

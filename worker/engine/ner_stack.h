@@ -63,6 +63,8 @@ typedef struct ner_doc_work {
     uint8_t *l1, *form;
     ner_stack_t *st;
     ner_props_t *props; /* pass 1's token properties, reused by pass 2 */
+    uint32_t *pairs;    /* and its pair features, NER_PAIR_FEATS per token */
+    uint8_t *npairs;
     size_t cap;
 } ner_doc_work_t;
 

@@ -5,6 +5,7 @@
 
 #include "ds_mem.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,11 +116,12 @@ static void add(float *acc, const float *v)
 /* Emission scores of token i: cached unary and neighbour vectors plus the pairs (and
  * the stacking features when st is not NULL). */
 static void emission(const ner_model_t *m, ner_tag_work_t *w, const float *const *vecs, const float *edge,
-                     size_t n, size_t i, unsigned sflags, const ner_stack_t *st, float *out)
+                     size_t n, size_t i, const ner_stack_t *st, float *out)
 {
     static const int offs[4] = {-2, -1, 1, 2};
-    uint32_t f[NER_MAX_FEATS + NER_STACK_FEATS];
-    size_t nf = ner_feat_pairs(w->props, n, i, sflags, f);
+    uint32_t f[NER_PAIR_FEATS + NER_STACK_FEATS];
+    size_t nf = w->nfeats[i];
+    memcpy(f, w->feats + i * NER_MAX_FEATS, nf * sizeof *f);
     if (st) {
         nf += ner_feat_stack(st, n, i, &w->props[i], f + nf);
     }
@@ -137,9 +139,11 @@ void ner_tag_sentence(const ner_model_t *m, const ner_gaz_t *gz, const char *con
     ner_tag_sentence_stacked(m, gz, s, len, space, n, w, NULL, labels);
 }
 
-/* Emission scores from w->props[0..n) and Viterbi. */
+/* Emission scores from w->props[0..n) and Viterbi; each token's pair features are
+ * pairs[i * NER_PAIR_FEATS] (npairs[i] of them), or computed when pairs is NULL, and
+ * kept in w->feats/w->nfeats either way. */
 static void decode(const ner_model_t *m, size_t n, unsigned sflags, ner_tag_work_t *w, const ner_stack_t *st,
-                   uint8_t *labels)
+                   const uint32_t *pairs, const uint8_t *npairs, uint8_t *labels)
 {
     static const int offs[4] = {-2, -1, 1, 2};
     if (w->ntypes + n > NER_TAG_MAX_TYPES && w->types.cap) {
@@ -163,7 +167,17 @@ static void decode(const ner_model_t *m, size_t n, unsigned sflags, ner_tag_work
         w->edge_ok |= 1u << (sflags & 3);
     }
     for (size_t i = 0; i < n; i++) {
-        emission(m, w, vecs, edge, n, i, sflags, st, w->emit + i * NER_NLABELS);
+        uint32_t *f = w->feats + i * NER_MAX_FEATS;
+        if (pairs) {
+            w->nfeats[i] = npairs[i];
+            memcpy(f, pairs + i * NER_PAIR_FEATS, npairs[i] * sizeof *f);
+        } else {
+            w->nfeats[i] = (uint8_t)ner_feat_pairs(w->props, n, i, sflags, f);
+            assert(w->nfeats[i] <= NER_PAIR_FEATS);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        emission(m, w, vecs, edge, n, i, st, w->emit + i * NER_NLABELS);
     }
     ner_viterbi(w->emit, ner_model_trans(m), n, labels, w->score, w->back);
 }
@@ -182,16 +196,25 @@ void ner_tag_sentence_stacked(const ner_model_t *m, const ner_gaz_t *gz, const c
     }
     unsigned sflags = ner_sentence_flags(w->props, n);
     ner_sentence_chains(w->props, n, sflags);
-    decode(m, n, sflags, w, st, labels);
+    decode(m, n, sflags, w, st, NULL, NULL, labels);
 }
 
-void ner_tag_props(const ner_model_t *m, const ner_props_t *props, size_t n, ner_tag_work_t *w,
-                   const struct ner_stack_s *st, uint8_t *labels)
+void ner_tag_props(const ner_model_t *m, const ner_props_t *props, const uint32_t *pairs,
+                   const uint8_t *npairs, size_t n, ner_tag_work_t *w, const struct ner_stack_s *st,
+                   uint8_t *labels)
 {
     if (n == 0) {
         return;
     }
     reserve(w, n);
     memcpy(w->props, props, n * sizeof *props);
-    decode(m, n, ner_sentence_flags(w->props, n), w, st, labels);
+    decode(m, n, ner_sentence_flags(w->props, n), w, st, pairs, npairs, labels);
+}
+
+void ner_tag_pairs(const ner_tag_work_t *w, size_t n, uint32_t *pairs, uint8_t *npairs)
+{
+    for (size_t i = 0; i < n; i++) {
+        npairs[i] = w->nfeats[i];
+        memcpy(pairs + i * NER_PAIR_FEATS, w->feats + i * NER_MAX_FEATS, w->nfeats[i] * sizeof *pairs);
+    }
 }

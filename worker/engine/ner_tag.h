@@ -42,7 +42,8 @@ typedef struct {
 
 void ner_tag_work_free(ner_tag_work_t *w);
 
-/* Fills w->feats/w->nfeats for tokens s[0..n) (space[i]: whitespace before token i). */
+/* Fills w->feats/w->nfeats for tokens s[0..n) (space[i]: whitespace before token i).
+ * (Tagging keeps each token's pair features there instead.) */
 void ner_tag_features(const ner_gaz_t *gz, const char *const *s, const uint32_t *len, const uint8_t *space,
                       size_t n, ner_tag_work_t *w);
 
@@ -58,8 +59,14 @@ void ner_tag_sentence_stacked(const ner_model_t *m, const ner_gaz_t *gz, const c
                               const uint32_t *len, const uint8_t *space, size_t n, ner_tag_work_t *w,
                               const struct ner_stack_s *st, uint8_t *labels);
 /* Tags a sentence whose token properties (ner_props, ner_sentence_chains) are known:
- * the second pass reuses the first pass's. */
-void ner_tag_props(const ner_model_t *m, const ner_props_t *props, size_t n, ner_tag_work_t *w,
-                   const struct ner_stack_s *st, uint8_t *labels);
+ * the second pass reuses the first pass's, and its pair features: pairs[i *
+ * NER_PAIR_FEATS] holds npairs[i] of them for token i (as ner_tag_pairs copied them). */
+void ner_tag_props(const ner_model_t *m, const ner_props_t *props, const uint32_t *pairs,
+                   const uint8_t *npairs, size_t n, ner_tag_work_t *w, const struct ner_stack_s *st,
+                   uint8_t *labels);
+
+/* Copies the pair features (ner_feat_pairs) of the n tokens the last ner_tag_sentence
+ * scored into pairs[n * NER_PAIR_FEATS] and npairs[n]. */
+void ner_tag_pairs(const ner_tag_work_t *w, size_t n, uint32_t *pairs, uint8_t *npairs);
 
 #endif
