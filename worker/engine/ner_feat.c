@@ -73,11 +73,17 @@ uint64_t ner_mix(uint64_t a, uint64_t b)
     return fmix(a * 0x9e3779b97f4a7c15ULL + b + 0x632be59bd9b4e019ULL);
 }
 
-/* The ASCII byte c as the lowercase form has it (norm_char). */
-static uint8_t ascii_lower(uint8_t c)
-{
-    return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c >= '0' && c <= '9' ? (uint8_t)'0' : c;
-}
+/* ASCII bytes as the lowercase form has them: letters lowered, digits as '0' (norm_char's
+ * first case, as a table for the hot loops). */
+static const uint8_t kAsciiLower[128] = {
+    0,   1,   2,   3,   4,   5,   6,   7,   8,   9,   10,  11,  12,  13,  14,  15,  16,  17,  18,
+    19,  20,  21,  22,  23,  24,  25,  26,  27,  28,  29,  30,  31,  32,  33,  34,  35,  36,  37,
+    38,  39,  40,  41,  42,  43,  44,  45,  46,  47,  48,  48,  48,  48,  48,  48,  48,  48,  48,
+    48,  58,  59,  60,  61,  62,  63,  64,  97,  98,  99,  100, 101, 102, 103, 104, 105, 106, 107,
+    108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 91,  92,  93,  94,
+    95,  96,  97,  98,  99,  100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113,
+    114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127,
+};
 
 /* One normalised character at s[i]: writes its bytes to out (*olen of them) and its
  * shape letter; returns the input bytes consumed. */
@@ -143,7 +149,7 @@ static size_t normalise(const char *s, size_t len, char *lower, char *shape, siz
         size_t olen = 1;
         if (u[i] < 0x80) { /* norm_char's first case, inline */
             uint8_t c = u[i++];
-            lower[n] = (char)ascii_lower(c);
+            lower[n] = (char)kAsciiLower[c];
             sh = c >= 'A' && c <= 'Z'   ? 'X'
                  : c >= 'a' && c <= 'z' ? 'x'
                  : c >= '0' && c <= '9' ? 'd'
@@ -489,7 +495,7 @@ void ner_phash_add(ner_phash_t *ph, const char *s, size_t len)
     uint64_t h = ph->h;
     size_t i = 0;
     for (; i < n && u[i] < 0x80; i++) {
-        h ^= ascii_lower(u[i]);
+        h ^= kAsciiLower[u[i]];
         h *= 0x100000001b3ULL;
     }
     if (i == n) {
