@@ -24,7 +24,7 @@
  * cache line, so a lookup costs one memory read, and a probe for an absent key reads
  * no more than the file's key array did.  A feature with more than INLINE_W weights
  * (the frequent ones, which most lookups hit) has a dense row of all NER_NLABELS
- * weights at rows + ROW * the index stored in q[0..1], added a vector at a time. */
+ * weights at rows + ROW_STRIDE * the index stored in q[0..1], added a vector at a time. */
 typedef struct {
     uint32_t key; /* 0 = empty */
     uint8_t n;
@@ -34,7 +34,8 @@ typedef struct {
 } slot_t;
 _Static_assert(sizeof(slot_t) == 16, "four slots to a cache line");
 
-#define ROW 24 /* int16 weights per dense row: NER_NLABELS, padded to three vectors */
+#define ROW 24        /* int16 weights added per dense row: NER_NLABELS, padded to three vectors */
+#define ROW_STRIDE 32 /* rows start on 64-byte cache lines: one line per row */
 typedef int16_t v8s __attribute__((vector_size(16)));
 typedef int32_t v8i __attribute__((vector_size(32)));
 typedef int32_t v4i __attribute__((vector_size(16)));
@@ -44,7 +45,8 @@ _Static_assert(NER_NLABELS == 17, "four vectors of four labels and one more");
 struct ner_model {
     slot_t *slots; /* nslots, laid out as the file's keys (same home slots and probes) */
     size_t slots_len;
-    int16_t *rows;
+    int16_t *rows; /* in huge_alloc memory, zeroed */
+    size_t rows_len;
     float scale;
     uint32_t nslots, nblob;
     float trans[(NER_NLABELS + 1) * NER_NLABELS];
@@ -134,7 +136,11 @@ static int convert(ner_model_t *m, const file_view_t *v, char *errstr, size_t er
     for (uint32_t i = 0; i < m->nslots; i++) {
         nrows += v->keys[i] && v->blob[v->offs[i]] > INLINE_W;
     }
-    m->rows = ds_xcalloc((nrows + 1) * ROW, sizeof *m->rows);
+    m->rows = huge_alloc((nrows + 1) * ROW_STRIDE * sizeof *m->rows, &m->rows_len);
+    if (!m->rows) {
+        snprintf(errstr, errlen, "ner: no memory for the model's weights");
+        return DS_ENOMEM;
+    }
     uint32_t at = 0;
     for (uint32_t i = 0; i < m->nslots; i++) {
         slot_t *sl = &m->slots[i];
@@ -155,7 +161,7 @@ static int convert(ner_model_t *m, const file_view_t *v, char *errstr, size_t er
             }
             seen |= 1u << lab;
             if (sl->n > INLINE_W) {
-                m->rows[(size_t)at * ROW + lab] = q;
+                m->rows[(size_t)at * ROW_STRIDE + lab] = q;
             } else {
                 sl->lab[j] = lab, sl->q[j] = q;
             }
@@ -215,7 +221,9 @@ void ner_model_destroy(ner_model_t **self_p)
     if (m->slots) {
         munmap(m->slots, m->slots_len);
     }
-    free(m->rows);
+    if (m->rows) {
+        munmap(m->rows, m->rows_len);
+    }
     free(m);
     *self_p = NULL;
 }
@@ -225,7 +233,7 @@ static const int16_t *row_of(const ner_model_t *m, const slot_t *sl)
 {
     uint32_t at;
     memcpy(&at, sl->q, sizeof at);
-    return m->rows + (size_t)at * ROW;
+    return m->rows + (size_t)at * ROW_STRIDE;
 }
 
 /* acc[0..ROW) += row[0..ROW), widened to 32 bits, eight labels at a time. */
