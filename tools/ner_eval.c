@@ -109,6 +109,13 @@ static void run_tagger(const ner_t *ner, const ner_corpus_t *c, size_t s0, size_
     free(spans);
 }
 
+/* "B", "I", "L" or "U" for an entity label, 'O' for outside. */
+static char part_char(uint8_t label)
+{
+    int part = label ? NER_LABEL_PART(label) : 0;
+    return (part >= 1 && part <= 4) ? "BILU"[part - 1] : 'O';
+}
+
 static void print_errors(const ner_corpus_t *c, size_t s, const uint8_t *pred)
 {
     static const char *const tn[] = {"PER", "ORG", "LOC", "NORP"};
@@ -120,8 +127,8 @@ static void print_errors(const ner_corpus_t *c, size_t s, const uint8_t *pred)
         uint8_t g = c->label[t], p = pred[t - c->sent[s]];
         printf("%s", c->word[t]);
         if (g != p) {
-            printf("[%c%s/%c%s]", g ? "BILU"[NER_LABEL_PART(g) - 1] : 'O', g ? tn[NER_LABEL_TYPE(g)] : "",
-                   p ? "BILU"[NER_LABEL_PART(p) - 1] : 'O', p ? tn[NER_LABEL_TYPE(p)] : "");
+            printf("[%c%s/%c%s]", part_char(g), g ? tn[NER_LABEL_TYPE(g)] : "", part_char(p),
+                   p ? tn[NER_LABEL_TYPE(p)] : "");
         }
         printf(" ");
     }

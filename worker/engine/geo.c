@@ -24,7 +24,7 @@ typedef struct {
     uint32_t place;
     uint32_t next; /* alias index + 1, 0 ends the chain */
     const char *name;
-    uint8_t cls;   /* class for geo_each_name */
+    uint8_t cls; /* class for geo_each_name */
 } alias_t;
 
 struct geo {
@@ -33,9 +33,9 @@ struct geo {
     size_t n_places, cap_places;
     alias_t *aliases;
     size_t n_aliases, cap_aliases;
-    ner_map_t names;     /* key -> alias index + 1 (chain head) */
-    ner_map_t demonyms;  /* key -> place index */
-    ner_map_t admin;     /* hash of "CC-code" -> place index */
+    ner_map_t names;    /* key -> alias index + 1 (chain head) */
+    ner_map_t demonyms; /* key -> place index */
+    ner_map_t admin;    /* hash of "CC-code" -> place index */
 };
 
 const char *geo_kind_name(int kind)

@@ -20,7 +20,7 @@ typedef struct {
     char cc[3];         /* ISO 3166-1 alpha-2, "" for regions without a country */
     uint8_t kind;       /* geo_kind_t */
     float lat, lon;
-    uint32_t pop;       /* cities only */
+    uint32_t pop; /* cities only */
 } geo_place_t;
 
 typedef struct geo geo_t;

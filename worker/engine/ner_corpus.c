@@ -164,9 +164,9 @@ static int tag_type(const char *t)
     static const struct {
         const char *name;
         int type;
-    } tags[] = {{"per", NER_PER},          {"org", NER_ORG},           {"geo", NER_LOC},
-                {"gpe", NER_NORP},         {"Person", NER_PER},        {"Organisation", NER_ORG},
-                {"Location", NER_LOC},     {"Nationality", NER_NORP}};
+    } tags[] = {{"per", NER_PER},      {"org", NER_ORG},         {"geo", NER_LOC},
+                {"gpe", NER_NORP},     {"Person", NER_PER},      {"Organisation", NER_ORG},
+                {"Location", NER_LOC}, {"Nationality", NER_NORP}};
     if ((t[0] != 'B' && t[0] != 'I') || t[1] != '-') {
         return -1;
     }

@@ -51,7 +51,8 @@ void ner_gaz_add(ner_gaz_t *gz, const char *phrase, size_t len, int cls)
     *ner_map_put(&gz->map, ner_phrase_key(phrase, len), 0) |= 1u << cls;
     /* every place a tokenizer might cut the phrase is a prefix */
     for (size_t p = 1; p < len; p++) {
-        int cut = phrase[p] == ' ' || (phrase[p - 1] != ' ' && is_word_byte(phrase[p - 1]) != is_word_byte(phrase[p]));
+        int cut = phrase[p] == ' ' ||
+                  (phrase[p - 1] != ' ' && is_word_byte(phrase[p - 1]) != is_word_byte(phrase[p]));
         if (cut && phrase[p - 1] != ' ') {
             *ner_map_put(&gz->map, ner_phrase_key(phrase, p), 0) |= PREFIX_BIT;
         }
@@ -107,7 +108,7 @@ static void lexicon_line(ner_gaz_t *gz, char *line, int cls)
         const char *name;
         int cls;
     } names[] = {{"given", NER_GAZ_GIVEN}, {"surname", NER_GAZ_SURNAME}, {"org", NER_GAZ_ORG},
-                 {"lower", NER_GAZ_LOWER}, {"title", NER_GAZ_TITLE}, {"orgword", NER_GAZ_ORGWORD}};
+                 {"lower", NER_GAZ_LOWER}, {"title", NER_GAZ_TITLE},     {"orgword", NER_GAZ_ORGWORD}};
     (void)cls;
     char *tab = strchr(line, '\t');
     if (!tab) {
@@ -126,8 +127,8 @@ int ner_gaz_load_lexicon(ner_gaz_t *gz, const char *path, char *errstr, size_t e
     return each_line(path, lexicon_line, gz, 0, errstr, errlen);
 }
 
-int ner_gaz_load_all(ner_gaz_t *gz, const geo_t *geo, const char *data_dir, const char *lexicon,
-                     char *errstr, size_t errlen)
+int ner_gaz_load_all(ner_gaz_t *gz, const geo_t *geo, const char *data_dir, const char *lexicon, char *errstr,
+                     size_t errlen)
 {
     char path[4096];
     ner_gaz_add_geo(gz, geo);

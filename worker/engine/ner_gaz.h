@@ -28,8 +28,8 @@ int ner_gaz_load_list(ner_gaz_t *gz, const char *path, int cls, char *errstr, si
 int ner_gaz_load_lexicon(ner_gaz_t *gz, const char *path, char *errstr, size_t errlen);
 /* Loads everything the tagger needs from data_dir (geo must already be loaded); the
  * lexicon is data_dir/ner/lexicon.tsv unless lexicon names another file. */
-int ner_gaz_load_all(ner_gaz_t *gz, const geo_t *geo, const char *data_dir, const char *lexicon,
-                     char *errstr, size_t errlen);
+int ner_gaz_load_all(ner_gaz_t *gz, const geo_t *geo, const char *data_dir, const char *lexicon, char *errstr,
+                     size_t errlen);
 
 /* Class bits (1 << NER_GAZ_*) of the phrase with this key, 0 when none. */
 uint32_t ner_gaz_classes(const ner_gaz_t *gz, uint64_t key);

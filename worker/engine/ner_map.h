@@ -13,7 +13,7 @@
 typedef struct {
     uint64_t *keys; /* 0 = empty */
     uint32_t *vals;
-    size_t cap;     /* power of two */
+    size_t cap; /* power of two */
     size_t len;
 } ner_map_t;
 

@@ -82,8 +82,8 @@ static double score(const geo_place_t *p, const ccset_t *doc, const geo_place_t 
     for (size_t q = 0; q < nq; q++) {
         if (qual[q]->kind == GEO_COUNTRY && strncmp(qual[q]->cc, p->cc, 2) == 0) {
             s += 10.0;
-        } else if (qual[q]->kind == GEO_ADMIN1 && p->kind == GEO_CITY && strncmp(qual[q]->cc, p->cc, 2) == 0 &&
-                   strcmp(qual[q]->admin1 + 3, p->admin1) == 0) {
+        } else if (qual[q]->kind == GEO_ADMIN1 && p->kind == GEO_CITY &&
+                   strncmp(qual[q]->cc, p->cc, 2) == 0 && strcmp(qual[q]->admin1 + 3, p->admin1) == 0) {
             s += 12.0;
         }
     }

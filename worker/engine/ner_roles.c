@@ -182,4 +182,3 @@ void ner_roles(ner_run_t *run)
         ner_mention_update(run->doc, m);
     }
 }
-
