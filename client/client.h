@@ -12,6 +12,7 @@
 
 #include "ds_buf.h"
 #include "ds_config.h"
+#include "dossier.h"
 
 #include <signal.h>
 #include <stdbool.h>
@@ -58,6 +59,10 @@ extern client_common_t client_common;
  * pos (capacity argc).  Returns -1 to go on, else the exit code to return
  * (EX_OK after --help/--version, EX_USAGE or EX_CONFIG after an error). */
 int client_settings(const ds_settings_t *s, int argc, char **argv, char **pos, int *npos);
+
+/* A client for the broker of --broker with --timeout and one resend, or NULL after
+ * printing why (the caller then exits EX_USAGE).  Caller owns. */
+ds_client_t *client_broker_connect(void);
 
 /* One error line on stderr: "dossier COMMAND: message". */
 void client_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -95,6 +95,19 @@ void client_broker_unreachable(const char *endpoint, const char *what)
                  what, endpoint);
 }
 
+ds_client_t *client_broker_connect(void)
+{
+    char err[512];
+    ds_client_t *c = ds_client_new(client_common.broker, err, sizeof err);
+    if (c == NULL) {
+        client_error("--broker: %s", err);
+        return NULL;
+    }
+    ds_client_set_timeout(c, (int)client_common.timeout_ms);
+    ds_client_set_retries(c, 1);
+    return c;
+}
+
 int client_probe_broker(const char *service, int64_t timeout_ms)
 {
     char err[512];

@@ -232,15 +232,11 @@ int client_cmd_dlq(int argc, char **argv)
         client_error("usage: dossier dlq list | requeue ID...|--all | purge ID...|--all");
         code = EX_USAGE;
     }
-    char err[512];
-    ds_client_t *c = code < 0 ? ds_client_new(client_common.broker, err, sizeof err) : NULL;
+    ds_client_t *c = code < 0 ? client_broker_connect() : NULL;
     if (code < 0 && c == NULL) {
-        client_error("--broker: %s", err);
         code = EX_USAGE;
     }
     if (c) {
-        ds_client_set_timeout(c, (int)client_common.timeout_ms);
-        ds_client_set_retries(c, 1);
         code = run(c, pos, npos);
         ds_client_destroy(&c);
     }

@@ -55,15 +55,12 @@ static int show(const uint8_t *p, size_t n)
 int client_cmd_stats(int argc, char **argv)
 {
     int code = client_settings(&settings, argc, argv, NULL, NULL);
-    char err[512];
-    ds_client_t *c = code < 0 ? ds_client_new(client_common.broker, err, sizeof err) : NULL;
+    ds_client_t *c = code < 0 ? client_broker_connect() : NULL;
     if (code < 0 && c == NULL) {
-        client_error("--broker: %s", err);
         code = EX_USAGE;
     }
     if (c) {
-        ds_client_set_timeout(c, (int)client_common.timeout_ms);
-        ds_client_set_retries(c, 1);
+        char err[512];
         uint8_t *reply = NULL;
         size_t len = 0;
         if (ds_client_stats(c, &reply, &len, err, sizeof err) != 0) {
