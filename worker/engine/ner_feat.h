@@ -121,6 +121,17 @@ size_t ner_feat_pairs(const ner_props_t *p, size_t n, size_t i, unsigned sflags,
  * score and back are scratch of n*NER_NLABELS each. */
 void ner_viterbi(const float *emit, const float *trans, size_t n, uint8_t *labels, float *score,
                  uint8_t *back);
+/* The allowed transitions of a matrix, gathered once for ner_viterbi_span. */
+typedef struct ner_vtab {
+    const float *trans;
+    float open[9 * 12], cont[8 * 2];
+} ner_vtab_t;
+void ner_viterbi_prep(const float *trans, ner_vtab_t *vt);
+/* Viterbi over a stretch of a sentence whose other tokens are O: after_o, the token
+ * before it is O (else it opens the sentence); before_o, the token after it is O (else
+ * it closes the sentence).  score is scratch of n*NER_NLABELS. */
+void ner_viterbi_span(const ner_vtab_t *vt, const float *emit, size_t n, int after_o, int before_o,
+                      uint8_t *labels, float *score);
 
 #define NER_FORBIDDEN (-1e9f)
 void ner_trans_mask(float *trans);

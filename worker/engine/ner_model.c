@@ -50,6 +50,7 @@ struct ner_model {
     float scale;
     uint32_t nslots, nblob;
     float trans[(NER_NLABELS + 1) * NER_NLABELS];
+    ner_vtab_t vtab; /* of trans */
 };
 
 /* The file's views, valid while its bytes are. */
@@ -86,6 +87,7 @@ static int check(ner_model_t *m, const uint8_t *p, size_t len, file_view_t *v, c
         }
     }
     ner_trans_mask(m->trans);
+    ner_viterbi_prep(m->trans, &m->vtab);
     return 0;
 }
 
@@ -301,6 +303,11 @@ void ner_model_emit(const ner_model_t *m, const uint32_t *feats, size_t nf, floa
 const float *ner_model_trans(const ner_model_t *m)
 {
     return m->trans;
+}
+
+const ner_vtab_t *ner_model_vtab(const ner_model_t *m)
+{
+    return &m->vtab;
 }
 
 /* Appends one feature's kept weights to blob; returns how many were kept. */

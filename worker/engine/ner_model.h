@@ -26,6 +26,9 @@ void ner_model_destroy(ner_model_t **self_p);
 void ner_model_emit(const ner_model_t *m, const uint32_t *feats, size_t nf, float *scores);
 /* (NER_NLABELS+1) x NER_NLABELS transition scores, forbidden moves already -inf-like. */
 const float *ner_model_trans(const ner_model_t *m);
+/* The same transitions gathered for ner_viterbi_span. */
+struct ner_vtab;
+const struct ner_vtab *ner_model_vtab(const ner_model_t *m);
 
 /* Writer used by the trainer: weights[nfeat*NER_NLABELS] for keys[nfeat]; weights with
  * |w| < prune are dropped.  Returns 0 or DS_EIO. */

@@ -21,6 +21,7 @@ void ner_tag_work_free(ner_tag_work_t *w)
     free(w->tvec);
     free(w->idx);
     free(w->vecs);
+    free(w->live);
     if (w->types.cap) {
         ner_map_free(&w->types);
     }
@@ -45,6 +46,7 @@ static void reserve(ner_tag_work_t *w, size_t n)
     w->back = ds_xrealloc(w->back, cap * NER_NLABELS);
     w->idx = ds_xrealloc(w->idx, cap * sizeof *w->idx);
     w->vecs = ds_xrealloc(w->vecs, cap * sizeof *w->vecs);
+    w->live = ds_xrealloc(w->live, cap);
     w->cap = cap;
 }
 
@@ -139,20 +141,74 @@ void ner_tag_sentence(const ner_model_t *m, const ner_gaz_t *gz, const char *con
     ner_tag_sentence_stacked(m, gz, s, len, space, n, w, NULL, labels);
 }
 
-/* Emission scores from w->props[0..n) and Viterbi; each token's pair features are
- * pairs[i * NER_PAIR_FEATS] (npairs[i] of them), or computed when pairs is NULL, and
- * kept in w->feats/w->nfeats either way. */
+/* Gazetteer bits of the classes that name things (not titles, organisation words or
+ * usually-lowercase words), where a phrase starts or continues. */
+#define NAME_GAZ                                                                                             \
+    ((NER_GAZ_B(NER_GAZ_COUNTRY) | NER_GAZ_B(NER_GAZ_DEMONYM) | NER_GAZ_B(NER_GAZ_CITY) |                    \
+      NER_GAZ_B(NER_GAZ_ADMIN1) | NER_GAZ_B(NER_GAZ_REGION) | NER_GAZ_B(NER_GAZ_GIVEN) |                     \
+      NER_GAZ_B(NER_GAZ_SURNAME) | NER_GAZ_B(NER_GAZ_ORG)) *                                                 \
+     3u)
+
+/* 1 when token t may be part of a name: capitalised, or in a name gazetteer. */
+static int candidate(const ner_props_t *t)
+{
+    return t->cas == NER_CASE_TITLE || t->cas == NER_CASE_CAPS || t->cas == NER_CASE_MIXED ||
+           (t->gaz & NAME_GAZ) != 0;
+}
+
+/* Marks live[i] for the tokens worth scoring, returns their count.  A token that is
+ * not live is labelled O without a look: that is what the tagger says of nearly every
+ * lowercase word away from capitals (GMB dev, bare tagger: 87.76 -> 87.73 with 40% of
+ * tokens live; re3d unchanged), and O tokens cut Viterbi into independent stretches.
+ * Live: candidates, their neighbours that are not usually-lowercase words ("bin Laden",
+ * "Tbilisi airport"), a single token between two candidates ("Bank of England"), and
+ * every token of a headline or all-caps sentence, where case says nothing. */
+static size_t gate(const ner_props_t *p, size_t n, unsigned sflags, uint8_t *live)
+{
+    if (sflags) {
+        memset(live, 1, n);
+        return n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        live[i] = (uint8_t)candidate(&p[i]);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (live[i] == 1) {
+            k++;
+            continue;
+        }
+        int left = i > 0 && live[i - 1] == 1, right = i + 1 < n && live[i + 1] == 1;
+        if ((left || right) && (!(p[i].gaz & NER_GAZ_B(NER_GAZ_LOWER)) || (left && right))) {
+            live[i] = 2, k++;
+        }
+    }
+    return k;
+}
+
+/* Emission scores of the live tokens of w->props[0..n) and Viterbi over each live
+ * stretch (the other tokens are O); each live token's pair features are pairs[i *
+ * NER_PAIR_FEATS] (npairs[i] of them), or computed when pairs is NULL, and kept in
+ * w->feats/w->nfeats either way (none for a token that is not live). */
 static void decode(const ner_model_t *m, size_t n, unsigned sflags, ner_tag_work_t *w, const ner_stack_t *st,
                    const uint32_t *pairs, const uint8_t *npairs, uint8_t *labels)
 {
     static const int offs[4] = {-2, -1, 1, 2};
+    const uint8_t *live = w->live;
+    memset(labels, NER_O, n);
+    memset(w->nfeats, 0, n);
+    if (gate(w->props, n, sflags, w->live) == 0) {
+        return;
+    }
     if (w->ntypes + n > NER_TAG_MAX_TYPES && w->types.cap) {
         ner_map_clear(&w->types); /* bounded memory; only ever between sentences */
         w->ntypes = 0;
     }
-    size_t *idx = w->idx;
+    size_t *idx = w->idx; /* the vectors of live tokens and their neighbours at +-2 */
     for (size_t i = 0; i < n; i++) {
-        idx[i] = type_vectors(m, w, &w->props[i], sflags);
+        int near = live[i] || (i >= 1 && live[i - 1]) || (i >= 2 && live[i - 2]) ||
+                   (i + 1 < n && live[i + 1]) || (i + 2 < n && live[i + 2]);
+        idx[i] = near ? type_vectors(m, w, &w->props[i], sflags) : 0;
     }
     const float **vecs = w->vecs;
     for (size_t i = 0; i < n; i++) {
@@ -168,6 +224,9 @@ static void decode(const ner_model_t *m, size_t n, unsigned sflags, ner_tag_work
     }
     for (size_t i = 0; i < n; i++) {
         uint32_t *f = w->feats + i * NER_MAX_FEATS;
+        if (!live[i]) {
+            continue;
+        }
         if (pairs) {
             w->nfeats[i] = npairs[i];
             memcpy(f, pairs + i * NER_PAIR_FEATS, npairs[i] * sizeof *f);
@@ -175,11 +234,19 @@ static void decode(const ner_model_t *m, size_t n, unsigned sflags, ner_tag_work
             w->nfeats[i] = (uint8_t)ner_feat_pairs(w->props, n, i, sflags, f);
             assert(w->nfeats[i] <= NER_PAIR_FEATS);
         }
-    }
-    for (size_t i = 0; i < n; i++) {
         emission(m, w, vecs, edge, n, i, st, w->emit + i * NER_NLABELS);
     }
-    ner_viterbi(w->emit, ner_model_trans(m), n, labels, w->score, w->back);
+    const ner_vtab_t *vt = ner_model_vtab(m);
+    for (size_t a = 0; a < n;) {
+        size_t b = a;
+        while (b < n && live[b]) {
+            b++;
+        }
+        if (b > a) {
+            ner_viterbi_span(vt, w->emit + a * NER_NLABELS, b - a, a > 0, b < n, labels + a, w->score);
+        }
+        a = b + 1;
+    }
 }
 
 void ner_tag_sentence_stacked(const ner_model_t *m, const ner_gaz_t *gz, const char *const *s,

@@ -29,6 +29,7 @@ typedef struct {
     uint8_t *back;
     size_t *idx; /* per token: its type's cached vectors */
     const float **vecs;
+    uint8_t *live; /* per token: scored (else O without a look) */
     /* per distinct token (props and sentence mode): its unary and four neighbour
      * score vectors, 5 * NER_NLABELS floats each; lives as long as the work */
     ner_map_t types;

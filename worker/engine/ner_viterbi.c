@@ -4,6 +4,9 @@
  * NER_FORBIDDEN in the transition matrix (ner_trans_mask), far below any reachable
  * score, so every decoded sequence is a well-formed set of spans.  Used by the
  * runtime tagger and by the trainer (structured perceptron), so both decode alike.
+ * The runtime decodes each stretch of a sentence between tokens it labels O without a
+ * look (ner_tag.c) on its own: with O fixed around it, the best path of the stretch is
+ * the best path of the sentence there (ner_viterbi_span).
  */
 #include "ner_feat.h"
 
@@ -110,41 +113,59 @@ static unsigned best_pred(const float *prev, const float *trans, unsigned b)
     return arg;
 }
 
-void ner_viterbi(const float *emit, const float *trans, size_t n, uint8_t *labels, float *score,
-                 uint8_t *back)
+void ner_viterbi_prep(const float *trans, ner_vtab_t *vt)
 {
     const int L = NER_NLABELS;
-    (void)back; /* back pointers are found again on the best path only */
     _Static_assert(NER_NLABELS == 17, "the label groups are written for four types");
-    if (n == 0) {
-        return;
-    }
-    float topen[9 * OPEN_LANES] = {0}, tcont[8 * 2]; /* the allowed transitions, gathered once */
+    _Static_assert(sizeof vt->open == 9 * OPEN_LANES * sizeof(float), "open moves, padded lanes");
+    vt->trans = trans;
+    memset(vt->open, 0, sizeof vt->open);
     for (int k = 0; k < 9; k++) {
         for (int j = 0; j < 9; j++) {
-            topen[k * OPEN_LANES + j] = trans[kStart[k] * L + kOpen[j]];
+            vt->open[k * OPEN_LANES + j] = trans[kStart[k] * L + kOpen[j]];
         }
     }
     for (int j = 0; j < 8; j++) {
         int a0 = 1 + 4 * (j / 2);
-        tcont[2 * j] = trans[a0 * L + kCont[j]];
-        tcont[2 * j + 1] = trans[(a0 + 1) * L + kCont[j]];
+        vt->cont[2 * j] = trans[a0 * L + kCont[j]];
+        vt->cont[2 * j + 1] = trans[(a0 + 1) * L + kCont[j]];
     }
+}
+
+void ner_viterbi_span(const ner_vtab_t *vt, const float *emit, size_t n, int after_o, int before_o,
+                      uint8_t *labels, float *score)
+{
+    const int L = NER_NLABELS;
+    const float *trans = vt->trans;
+    if (n == 0) {
+        return;
+    }
+    const float *first = trans + (after_o ? NER_O : NER_NLABELS) * L;
     for (int b = 0; b < L; b++) {
-        score[b] = emit[b] + trans[NER_NLABELS * L + b];
+        score[b] = emit[b] + first[b];
     }
     for (size_t t = 1; t < n; t++) {
-        step(score + (t - 1) * L, topen, tcont, emit + t * L, score + t * L);
+        step(score + (t - 1) * L, vt->open, vt->cont, emit + t * L, score + t * L);
     }
     float best = -FLT_MAX;
     int arg = 0;
     for (int a = 0; a < L; a++) {
-        if (final_ok((unsigned)a) && score[(n - 1) * L + a] > best) {
-            best = score[(n - 1) * L + a], arg = a;
+        float v = score[(n - 1) * L + a] + (before_o ? trans[a * L + NER_O] : 0.0f);
+        if (final_ok((unsigned)a) && v > best) {
+            best = v, arg = a;
         }
     }
     for (size_t t = n; t-- > 0;) {
         labels[t] = (uint8_t)arg;
         arg = t ? (int)best_pred(score + (t - 1) * L, trans, (unsigned)arg) : 0;
     }
+}
+
+void ner_viterbi(const float *emit, const float *trans, size_t n, uint8_t *labels, float *score,
+                 uint8_t *back)
+{
+    ner_vtab_t vt;
+    (void)back; /* back pointers are found again on the best path only */
+    ner_viterbi_prep(trans, &vt);
+    ner_viterbi_span(&vt, emit, n, 0, 0, labels, score);
 }
