@@ -1,13 +1,16 @@
 /* engine_bench.c: engine throughput on news text, one core.
  *
  *   engine_bench [--seconds S | --docs N] [--mode full|counts] [--data DIR] FILE...
+ *   engine_bench --dump [--mode ...] [--format html] [--data DIR] FILE...
  *
  * Loads the engine once, then analyses the given documents round-robin (and writes
  * each result's JSON, as the worker does) for S seconds of CPU time, or N documents
  * (a fixed amount of work, for instruction counts under valgrind --tool=callgrind).  Prints MB/s
  * and documents/s per core (CPU time of this single-threaded process), the time
  * per stage (through the engine's stage hook) and the peak RSS.  Run by
- * bench/engine.sh.
+ * bench/engine.sh.  --dump analyses each file once and prints its JSON (one line
+ * each, analyzer.elapsed_us 0), so a speed change can be checked for identical
+ * output by diffing two runs.
  */
 #include "engine.h"
 
@@ -90,12 +93,36 @@ static void report(const stages_t *st, double cpu, double bytes, long docs, doub
     printf("  %-11s %7.1f  %5.1f%%\n", "json", json_ns / 1e3 / (double)docs, 100.0 * json_ns / total);
 }
 
+/* One JSON line per document, or its error; analysed twice to show the result does
+ * not depend on what the engine analysed before. */
+static int dump_all(engine_t *e, const engine_input_t *in, char **docs, const size_t *lens, size_t n)
+{
+    ds_buf_t json = DS_BUF_INIT;
+    char err[256];
+    for (size_t i = 0; i < 2 * n; i++) {
+        engine_result_t *r = NULL;
+        ds_buf_reset(&json);
+        if (engine_analyze(e, docs[i % n], lens[i % n], in, &r, err, sizeof err) != 0) {
+            ds_buf_append(&json, err, strlen(err));
+        } else {
+            engine_result_json(r, 0, &json);
+            engine_result_destroy(&r);
+        }
+        fwrite(json.data, 1, json.len, stdout);
+        fputc('\n', stdout);
+    }
+    ds_buf_free(&json);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     double seconds = 5;
     long max_docs = -1;
     engine_mode_t mode = ENGINE_FULL;
     const char *data = NULL;
+    const char *format = NULL;
+    int dump = 0;
     char *docs[MAX_DOCS];
     size_t lens[MAX_DOCS], n = 0;
     for (int i = 1; i < argc; i++) {
@@ -107,6 +134,10 @@ int main(int argc, char **argv)
             mode = strcmp(argv[++i], "counts") == 0 ? ENGINE_COUNTS : ENGINE_FULL;
         } else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
             data = argv[++i];
+        } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+            format = argv[++i];
+        } else if (strcmp(argv[i], "--dump") == 0) {
+            dump = 1;
         } else if (n < MAX_DOCS && (docs[n] = read_file(argv[i], &lens[n])) != NULL) {
             n++;
         } else {
@@ -125,9 +156,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "engine_bench: %s\n", err);
         return 1;
     }
+    engine_input_t in = {.mode = mode, .format = format};
+    if (dump) {
+        int rc = dump_all(e, &in, docs, lens, n);
+        engine_destroy(&e);
+        return rc;
+    }
     stages_t st = {.n = 0};
     engine_set_stage_hook(e, on_stage, &st);
-    engine_input_t in = {.mode = mode};
     ds_buf_t json = DS_BUF_INIT;
     double start = cpu_ns(), bytes = 0, json_ns = 0;
     long count = 0;

@@ -14,6 +14,16 @@ void ds_json_init(ds_json_t *j, ds_buf_t *out)
     j->out = out;
 }
 
+/* One byte, without a call (the writer's commas, colons and brackets). */
+static inline void put1(ds_buf_t *b, char c)
+{
+    if (b->len + 2 > b->cap) {
+        ds_buf_reserve(b, 1);
+    }
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
+
 static void before_value(ds_json_t *j)
 {
     if (j->after_key) {
@@ -21,7 +31,7 @@ static void before_value(ds_json_t *j)
         return;
     }
     if (j->need_comma[j->depth]) {
-        ds_buf_putc(j->out, ',');
+        put1(j->out, ',');
     }
     j->need_comma[j->depth] = true;
 }
@@ -29,7 +39,7 @@ static void before_value(ds_json_t *j)
 static void open_(ds_json_t *j, char c)
 {
     before_value(j);
-    ds_buf_putc(j->out, c);
+    put1(j->out, c);
     assert(j->depth + 1 < DS_JSON_MAX_DEPTH);
     j->depth++;
     j->need_comma[j->depth] = false;
@@ -39,7 +49,7 @@ static void close_(ds_json_t *j, char c)
 {
     assert(j->depth > 0);
     j->depth--;
-    ds_buf_putc(j->out, c);
+    put1(j->out, c);
 }
 
 void ds_json_obj_open(ds_json_t *j)
@@ -63,7 +73,7 @@ void ds_json_key(ds_json_t *j, const char *key)
 {
     before_value(j);
     ds_json_escape(j->out, key, strlen(key));
-    ds_buf_putc(j->out, ':');
+    put1(j->out, ':');
     j->after_key = true;
 }
 
@@ -73,51 +83,81 @@ static bool needs_care(uint8_t c)
     return c < 0x20 || c == '"' || c == '\\' || c >= 0x7f;
 }
 
-void ds_json_escape(ds_buf_t *b, const char *s, size_t n)
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Whether any of the eight bytes in w needs care (may say yes for a plain byte
+ * that follows one that does: the caller then looks byte by byte). */
+static inline bool word_needs_care(uint64_t w)
+{
+    uint64_t q = w ^ (ONES * '"'), bs = w ^ (ONES * '\\'), del = w ^ (ONES * 0x7f);
+    uint64_t zero = ((q - ONES) & ~q) | ((bs - ONES) & ~bs) | ((del - ONES) & ~del);
+    uint64_t ctl = w - ONES * 0x20; /* borrows into bit 7 of bytes < 0x20 */
+    return ((zero | ctl | w) & HIGHS) != 0;
+}
+
+/* Writes s[0..n) escaped at o (room for 6 bytes per input byte) and returns the
+ * end: plain ASCII eight bytes per step, the rest byte by byte. */
+static char *escape_into(char *o, const uint8_t *p, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    const uint8_t *p = (const uint8_t *)s;
-    ds_buf_reserve(b, n + 2);
-    ds_buf_putc(b, '"');
     size_t i = 0;
     while (i < n) {
-        size_t run = i;
-        while (run < n && !needs_care(p[run])) {
-            run++;
-        }
-        if (run > i) { /* copy a whole run of plain ASCII at once */
-            ds_buf_append(b, p + i, run - i);
-            i = run;
+        uint64_t w;
+        if (i + 8 <= n && (memcpy(&w, p + i, 8), !word_needs_care(w))) {
+            memcpy(o, &w, 8);
+            o += 8;
+            i += 8;
             continue;
         }
         uint8_t c = p[i];
+        if (!needs_care(c)) {
+            *o++ = (char)c;
+            i++;
+            continue;
+        }
         if (c >= 0x80) {
             size_t len = ds_utf8_seqlen(p + i, n - i);
             if (len == 0) {
-                ds_buf_append(b, "\xEF\xBF\xBD", 3);
+                memcpy(o, "\xEF\xBF\xBD", 3);
+                o += 3;
                 i++;
             } else {
-                ds_buf_append(b, p + i, len);
+                memcpy(o, p + i, len);
+                o += len;
                 i += len;
             }
             continue;
         }
+        *o++ = '\\';
         if (c == '"' || c == '\\') {
-            char esc[2] = {'\\', (char)c};
-            ds_buf_append(b, esc, 2);
+            *o++ = (char)c;
         } else if (c == '\n') {
-            ds_buf_append(b, "\\n", 2);
+            *o++ = 'n';
         } else if (c == '\r') {
-            ds_buf_append(b, "\\r", 2);
+            *o++ = 'r';
         } else if (c == '\t') {
-            ds_buf_append(b, "\\t", 2);
+            *o++ = 't';
         } else {
-            char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            ds_buf_append(b, esc, 6);
+            memcpy(o, "u00", 3);
+            o[3] = hex[c >> 4];
+            o[4] = hex[c & 15];
+            o += 5;
         }
         i++;
     }
-    ds_buf_putc(b, '"');
+    return o;
+}
+
+void ds_json_escape(ds_buf_t *b, const char *s, size_t n)
+{
+    ds_buf_reserve(b, 6 * n + 2 + 8); /* worst case "\u00XX" per byte; 8 for a word store */
+    char *o = b->data + b->len;
+    *o++ = '"';
+    o = escape_into(o, (const uint8_t *)s, n);
+    *o++ = '"';
+    b->len = (size_t)(o - b->data);
+    b->data[b->len] = '\0';
 }
 
 void ds_json_strn(ds_json_t *j, const char *s, size_t n)

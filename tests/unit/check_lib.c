@@ -30,6 +30,67 @@ START_TEST(test_json_replaces_invalid_utf8_with_replacement_char)
 }
 END_TEST
 
+/* The byte-at-a-time escaper the word-at-a-time one must agree with. */
+static void ref_escape(ds_buf_t *b, const uint8_t *p, size_t n)
+{
+    ds_buf_putc(b, '"');
+    for (size_t i = 0; i < n;) {
+        uint8_t c = p[i];
+        char esc[8];
+        if (c >= 0x80) {
+            size_t len = ds_utf8_seqlen(p + i, n - i);
+            ds_buf_append(b, len ? (const char *)p + i : "\xEF\xBF\xBD", len ? len : 3);
+            i += len ? len : 1;
+            continue;
+        }
+        if (c == '"' || c == '\\') {
+            snprintf(esc, sizeof esc, "\\%c", c);
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            snprintf(esc, sizeof esc, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+        } else if (c < 0x20 || c == 0x7f) {
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+        } else {
+            esc[0] = (char)c, esc[1] = '\0';
+        }
+        ds_buf_puts(b, esc);
+        i++;
+    }
+    ds_buf_putc(b, '"');
+}
+
+/* Every byte value (and a UTF-8 sequence, a truncated one) at every position of
+ * plain runs of 0..24 bytes escapes as the byte-at-a-time definition says. */
+START_TEST(test_json_escape_word_path_matches_bytewise_at_every_position)
+{
+    ds_buf_t got = DS_BUF_INIT, want = DS_BUF_INIT;
+    uint8_t in[40];
+    for (int c = 0; c < 258; c++) {
+        for (size_t n = 1; n <= 24; n++) {
+            for (size_t at = 0; at < n; at++) {
+                memset(in, 'a' + (int)(n % 26), n);
+                size_t len = n;
+                if (c < 256) {
+                    in[at] = (uint8_t)c;
+                } else {
+                    const char *seq = c == 256 ? "\xe2\x80\x99" : "\xe2\x80";
+                    size_t sl = strlen(seq);
+                    memmove(in + at + sl, in + at + 1, n - at - 1);
+                    memcpy(in + at, seq, sl);
+                    len = n - 1 + sl;
+                }
+                ds_buf_reset(&got);
+                ds_buf_reset(&want);
+                ds_json_escape(&got, (const char *)in, len);
+                ref_escape(&want, in, len);
+                ck_assert_str_eq(ds_buf_str(&got), ds_buf_str(&want));
+            }
+        }
+    }
+    ds_buf_free(&got);
+    ds_buf_free(&want);
+}
+END_TEST
+
 START_TEST(test_json_writer_places_commas_and_numbers)
 {
     ds_buf_t b = DS_BUF_INIT;
@@ -60,6 +121,140 @@ START_TEST(test_utf8_validation_reports_first_bad_offset)
     ck_assert_uint_eq(off, 3);
     ck_assert_int_eq(ds_utf8_validate((const uint8_t *)"\xf4\x90\x80\x80", 4, &off), DS_EUTF8);
     ck_assert_int_eq(ds_utf8_validate((const uint8_t *)"\xf0\x9f\x98\x80", 4, &off), 0);
+}
+END_TEST
+
+/* The byte-by-byte definition the fast validator must agree with (rc and offset). */
+static int ref_validate(const uint8_t *p, size_t n, size_t *bad)
+{
+    for (size_t i = 0; i < n;) {
+        size_t len = ds_utf8_seqlen(p + i, n - i);
+        if (len == 0) {
+            *bad = i;
+            return DS_EUTF8;
+        }
+        i += len;
+    }
+    return 0;
+}
+
+static void check_same_as_reference(const uint8_t *buf, size_t n)
+{
+    size_t off = 12345, ref_off = 12345;
+    int rc = ds_utf8_validate(buf, n, &off);
+    int ref = ref_validate(buf, n, &ref_off);
+    ck_assert_int_eq(rc, ref);
+    if (ref != 0) {
+        ck_assert_uint_eq(off, ref_off);
+    }
+}
+
+/* Every class of sequence (valid at each length and boundary, lone continuation,
+ * overlong, surrogate, above U+10FFFF, bad lead, truncated at the end or before
+ * ASCII) after 0..40 ASCII bytes and before 0..19, alone and twice: the word-at-a-time
+ * path must give the byte-by-byte answer and offset at every alignment. */
+START_TEST(test_utf8_fast_path_matches_bytewise_at_every_alignment)
+{
+    static const char *const seqs[] = {"\xc2\x80",
+                                       "\xdf\xbf",
+                                       "\xe0\xa0\x80",
+                                       "\xef\xbf\xbf",
+                                       "\xf0\x90\x80\x80",
+                                       "\xf4\x8f\xbf\xbf",
+                                       "\xe2\x80\x99",
+                                       "\xc3\xa9\xc3\xa8", /* valid */
+                                       "\x80",
+                                       "\xbf",
+                                       "\xc0\x80",
+                                       "\xc1\xbf",
+                                       "\xe0\x80\x80",
+                                       "\xe0\x9f\xbf",
+                                       "\xed\xa0\x80",
+                                       "\xed\xbf\xbf",
+                                       "\xf0\x80\x80\x80",
+                                       "\xf0\x8f\xbf\xbf",
+                                       "\xf4\x90\x80\x80",
+                                       "\xf5\x80\x80\x80",
+                                       "\xf8",
+                                       "\xfe",
+                                       "\xff",
+                                       "\xc3",
+                                       "\xe2\x80",
+                                       "\xf0\x9f\x98",
+                                       "\xc3"
+                                       "a",
+                                       "\xe2\x80"
+                                       "a",
+                                       "\xf0\x9f"
+                                       "a",
+                                       "\xe2"
+                                       "a\x80",
+                                       "\xc3\xc3\xa9",
+                                       "\xc3\xa9\x80",
+                                       "\xef\xbf\xbf\xff"};
+    uint8_t buf[128];
+    for (size_t s = 0; s < sizeof seqs / sizeof seqs[0]; s++) {
+        size_t sl = strlen(seqs[s]);
+        for (size_t pre = 0; pre <= 40; pre++) {
+            for (size_t post = 0; post < 20; post++) {
+                for (int twice = 0; twice < 2; twice++) {
+                    size_t n = 0;
+                    memset(buf, 'a', pre);
+                    n += pre;
+                    memcpy(buf + n, seqs[s], sl);
+                    n += sl;
+                    memset(buf + n, 'b', post);
+                    n += post;
+                    if (twice) {
+                        memcpy(buf + n, seqs[s], sl);
+                        n += sl;
+                    }
+                    check_same_as_reference(buf, n);
+                }
+            }
+        }
+    }
+}
+END_TEST
+
+/* Random mixes of ASCII runs, valid and invalid sequences, compared with the
+ * byte-by-byte definition. */
+START_TEST(test_utf8_fast_path_matches_bytewise_on_random_mixes)
+{
+    static const char *const parts[] = {"a",
+                                        "hello world, ",
+                                        "0123456789abcdefXYZ",
+                                        "\xe2\x80\x9c",
+                                        "\xc3\xa9",
+                                        "\xf0\x9f\x98\x80",
+                                        "\xd0\xbf\xd1\x80",
+                                        "\x80",
+                                        "\xc3",
+                                        "\xed\xa0\x80",
+                                        "\xff",
+                                        "\xe0\x80\xaf",
+                                        "\t\n"};
+    uint8_t buf[512];
+    unsigned seed = 12345;
+    for (int iter = 0; iter < 20000; iter++) {
+        size_t n = 0;
+        int nparts = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 40;
+        for (int k = 0; k < nparts; k++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = (seed >> 16) % 100;
+            size_t which = r < 70 ? r % 3 : r < 90 ? 3 + r % 4 : 7 + r % 6;
+            if (which == 12) {
+                which = 0;
+            }
+            size_t len = strlen(parts[which]);
+            if (n + len > sizeof buf) {
+                break;
+            }
+            memcpy(buf + n, parts[which], len);
+            n += len;
+        }
+        check_same_as_reference(buf, n);
+    }
 }
 END_TEST
 
@@ -134,7 +329,10 @@ static Suite *lib_suite(void)
     tcase_add_test(tc, test_json_escapes_quotes_controls_and_keeps_utf8);
     tcase_add_test(tc, test_json_replaces_invalid_utf8_with_replacement_char);
     tcase_add_test(tc, test_json_writer_places_commas_and_numbers);
+    tcase_add_test(tc, test_json_escape_word_path_matches_bytewise_at_every_position);
     tcase_add_test(tc, test_utf8_validation_reports_first_bad_offset);
+    tcase_add_test(tc, test_utf8_fast_path_matches_bytewise_at_every_alignment);
+    tcase_add_test(tc, test_utf8_fast_path_matches_bytewise_on_random_mixes);
     tcase_add_test(tc, test_sha256_matches_known_vector);
     tcase_add_test(tc, test_settings_precedence_defaults_file_env_flags);
     tcase_add_test(tc, test_settings_reject_unknown_keys_and_bad_values);
