@@ -209,6 +209,34 @@ START_TEST(test_every_token_lies_in_one_sentence_in_order)
 }
 END_TEST
 
+/* The per-document map starts small and doubles: 5,000 keys into a map made for
+ * one keep every value, absent keys stay absent, and a value pointer from put
+ * is the one get finds. */
+START_TEST(test_arena_map_grows_and_keeps_every_key)
+{
+    engine_arena_t a;
+    engine_arena_init(&a);
+    engine_imap_t m;
+    engine_imap_init(&m, &a, 1);
+    for (uint64_t k = 1; k <= 5000; k++) {
+        int added;
+        uint32_t *v = engine_imap_put(&m, k * 0x9e3779b97f4a7c15ull, (uint32_t)k, &added);
+        ck_assert_int_eq(added, 1);
+        (*v)++;
+        v = engine_imap_put(&m, k * 0x9e3779b97f4a7c15ull, 0, &added);
+        ck_assert_int_eq(added, 0);
+        ck_assert_uint_eq(*v, k + 1);
+    }
+    for (uint64_t k = 1; k <= 5000; k++) {
+        uint32_t *v = engine_imap_get(&m, k * 0x9e3779b97f4a7c15ull);
+        ck_assert_ptr_nonnull(v);
+        ck_assert_uint_eq(*v, k + 1);
+        ck_assert_ptr_null(engine_imap_get(&m, (k + 5000) * 0x9e3779b97f4a7c15ull));
+    }
+    engine_arena_free(&a);
+}
+END_TEST
+
 static Suite *engine_text_suite(void)
 {
     Suite *s = suite_create("engine_text");
@@ -217,6 +245,7 @@ static Suite *engine_text_suite(void)
     tcase_add_test(tok, test_hyphen_and_apostrophe_names_stay_one_token);
     tcase_add_test(tok, test_contractions_and_possessives_split_off_clitics);
     tcase_add_test(tok, test_numbers_abbreviations_and_initials_are_single_tokens);
+    tcase_add_test(tok, test_arena_map_grows_and_keeps_every_key);
     suite_add_tcase(s, tok);
     TCase *seg = tcase_create("segments");
     tcase_set_timeout(seg, 20);

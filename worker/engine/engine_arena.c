@@ -97,15 +97,24 @@ char *engine_arena_strdup(engine_arena_t *a, const char *s)
     return engine_arena_strndup(a, s, strlen(s));
 }
 
+#define IMAP_START_MAX 1024 /* slots of a new map */
+
+static void imap_alloc(engine_imap_t *m, size_t slots)
+{
+    m->keys = engine_arena_alloc(m->arena, slots * sizeof *m->keys);
+    m->vals = engine_arena_alloc_raw(m->arena, slots * sizeof *m->vals);
+    m->mask = slots - 1;
+}
+
 void engine_imap_init(engine_imap_t *m, engine_arena_t *a, size_t expect)
 {
     size_t slots = 16;
-    while (slots < expect * 2) {
+    while (slots < expect * 2 && slots < IMAP_START_MAX) {
         slots *= 2;
     }
-    m->keys = engine_arena_alloc(a, slots * sizeof *m->keys);
-    m->vals = engine_arena_alloc_raw(a, slots * sizeof *m->vals);
-    m->mask = slots - 1;
+    m->arena = a;
+    m->n = 0;
+    imap_alloc(m, slots);
 }
 
 static size_t slot_of(uint64_t key, size_t mask)
@@ -116,6 +125,24 @@ static size_t slot_of(uint64_t key, size_t mask)
     return (size_t)key & mask;
 }
 
+static void imap_grow(engine_imap_t *m)
+{
+    const uint64_t *keys = m->keys;
+    const uint32_t *vals = m->vals;
+    size_t slots = m->mask + 1;
+    imap_alloc(m, slots * 2);
+    for (size_t j = 0; j < slots; j++) {
+        if (keys[j] != 0) {
+            size_t i = slot_of(keys[j], m->mask);
+            while (m->keys[i] != 0) {
+                i = (i + 1) & m->mask;
+            }
+            m->keys[i] = keys[j];
+            m->vals[i] = vals[j];
+        }
+    }
+}
+
 uint32_t *engine_imap_put(engine_imap_t *m, uint64_t key, uint32_t init, int *added)
 {
     size_t i = slot_of(key, m->mask);
@@ -124,6 +151,14 @@ uint32_t *engine_imap_put(engine_imap_t *m, uint64_t key, uint32_t init, int *ad
     }
     *added = m->keys[i] == 0;
     if (*added) {
+        if (2 * (m->n + 1) > m->mask + 1) {
+            imap_grow(m);
+            i = slot_of(key, m->mask);
+            while (m->keys[i] != 0) {
+                i = (i + 1) & m->mask;
+            }
+        }
+        m->n++;
         m->keys[i] = key;
         m->vals[i] = init;
     }

@@ -31,15 +31,21 @@ char *engine_arena_strndup(engine_arena_t *a, const char *s, size_t n);
 char *engine_arena_strdup(engine_arena_t *a, const char *s);
 
 /* A per-document map from 64-bit keys (never 0) to 32-bit values, in arena memory:
- * sized once for at most `expect` keys, never grows, freed with the arena. */
+ * starts small (at most 1024 slots, fewer when `expect` keys need fewer) and doubles
+ * when half full, so a map sized for the worst case (every word distinct) does not
+ * clear a large table for the usual few hundred keys.  Old tables stay in the arena
+ * until it is reset.  A value pointer is valid until the next put. */
 typedef struct {
     uint64_t *keys;
     uint32_t *vals;
     size_t mask;
+    size_t n;
+    engine_arena_t *arena;
 } engine_imap_t;
 
 void engine_imap_init(engine_imap_t *m, engine_arena_t *a, size_t expect);
-/* The value slot for key, inserted as init when absent (*added says which). */
+/* The value slot for key, inserted as init when absent (*added says which); may
+ * grow the map. */
 uint32_t *engine_imap_put(engine_imap_t *m, uint64_t key, uint32_t init, int *added);
 /* The value slot for key, or NULL. */
 uint32_t *engine_imap_get(const engine_imap_t *m, uint64_t key);

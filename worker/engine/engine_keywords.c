@@ -46,6 +46,10 @@ typedef struct {
     engine_imap_t index; /* phrase key -> candidate index + 1 */
     cand_t *cands;
     size_t n;
+    /* occurrences of each stem outside the headline, built on first use: */
+    engine_arena_t *tmp;
+    engine_imap_t heads; /* stem id + 1 -> first such content token */
+    uint32_t *next;      /* per token: the next one with its stem, or ENGINE_LEX_NONE */
 } kw_t;
 
 /* Words that end a phrase although they are not stopwords: English past forms
@@ -221,32 +225,51 @@ static void select_next(kw_t *k, size_t i)
     k->cands[best] = t;
 }
 
+/* Chains the content tokens outside the headline by stem (token order), so a
+ * single word's spellings are found without scanning the whole text again. */
+static void build_chains(kw_t *k)
+{
+    const engine_result_t *r = k->r;
+    engine_imap_init(&k->heads, k->tmp, (size_t)r->words + 1);
+    k->next = engine_arena_alloc_raw(k->tmp, sizeof *k->next * (r->n_toks + 1));
+    for (size_t i = r->n_toks; i-- > 0;) {
+        const engine_word_t *w = &k->e->words[i];
+        if (!engine_is_content(w, &r->toks[i]) || (int32_t)r->toks[i].sent == r->title_sent) {
+            continue;
+        }
+        int added;
+        uint32_t *head = engine_imap_put(&k->heads, (uint64_t)w->stem + 1, ENGINE_LEX_NONE, &added);
+        k->next[i] = *head;
+        *head = (uint32_t)i;
+    }
+}
+
 /* For a single word: the token showing its most frequent spelling (ties to the
  * earliest), preferring an occurrence that does not start a sentence.  "meeting"
  * (five times) rather than "meet" (once) for the stem "meet". */
-static uint32_t best_surface(const kw_t *k, const cand_t *c)
+static uint32_t best_surface(kw_t *k, const cand_t *c)
 {
     enum { MAXV = 8 };
     uint32_t ids[MAXV], cnt[MAXV], tok[MAXV];
     size_t nv = 0;
     uint32_t stem = k->e->words[c->first_tok].stem;
-    for (size_t i = 0; i < k->r->n_toks; i++) {
+    if (k->next == NULL) {
+        build_chains(k);
+    }
+    uint32_t *head = engine_imap_get(&k->heads, (uint64_t)stem + 1);
+    for (uint32_t i = head ? *head : ENGINE_LEX_NONE; i != ENGINE_LEX_NONE; i = k->next[i]) {
         const engine_word_t *w = &k->e->words[i];
-        if (w->stem != stem || !engine_is_content(w, &k->r->toks[i]) ||
-            (int32_t)k->r->toks[i].sent == k->r->title_sent) {
-            continue;
-        }
         size_t v = 0;
         while (v < nv && ids[v] != w->vocab) {
             v++;
         }
         if (v == nv && nv < MAXV) {
-            ids[nv] = w->vocab, cnt[nv] = 0, tok[nv] = (uint32_t)i, nv++;
+            ids[nv] = w->vocab, cnt[nv] = 0, tok[nv] = i, nv++;
         }
         if (v < nv) {
             cnt[v]++;
             bool starts = (k->r->toks[tok[v]].flags & ENGINE_TOK_SENT_START) != 0;
-            tok[v] = starts && !(k->r->toks[i].flags & ENGINE_TOK_SENT_START) ? (uint32_t)i : tok[v];
+            tok[v] = starts && !(k->r->toks[i].flags & ENGINE_TOK_SENT_START) ? i : tok[v];
         }
     }
     size_t best = 0;
@@ -287,7 +310,7 @@ void engine_keywords(engine_t *e, engine_result_t *r)
     if (r->words == 0) {
         return;
     }
-    kw_t k = {e, r, {0}, {0}, {0}, NULL, 0};
+    kw_t k = {e, r, {0}, {0}, {0}, NULL, 0, &e->tmp, {0}, NULL};
     size_t words = (size_t)r->words + 1;
     engine_imap_init(&k.title, &e->tmp, 64);
     engine_imap_init(&k.freq, &e->tmp, words);
