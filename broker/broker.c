@@ -182,12 +182,16 @@ static void drop_jobs(broker_t *b)
 {
     /* jobs of workers still connected: requests are abandoned, documents stay journaled */
     for (broker_worker_t *w = b->pool.seen.snext; w != &b->pool.seen; w = w->snext) {
-        if (w->job_kind == BROKER_JOB_REQ) {
-            broker_request_t *r = w->job;
-            broker_request_destroy(&r);
+        for (uint16_t i = 0; i < w->credit; i++) {
+            broker_slot_t *slot = &w->slots[i];
+            if (slot->kind == BROKER_JOB_REQ) {
+                broker_request_t *r = slot->job;
+                broker_request_destroy(&r);
+            }
+            slot->kind = BROKER_JOB_NONE;
+            slot->job = NULL;
         }
-        w->job_kind = BROKER_JOB_NONE;
-        w->job = NULL;
+        w->nheld = 0;
     }
     broker_request_t *r;
     for (broker_service_t *s = b->pool.services; s; s = s->next) {

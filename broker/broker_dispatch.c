@@ -159,8 +159,7 @@ static int send_doc(broker_t *b, broker_worker_t *w, broker_doc_t *d)
     if (!d->dead_job) {
         d->state = BROKER_ST_RUNNING;
     }
-    w->job_kind = BROKER_JOB_DOC;
-    w->job = d;
+    broker_pool_assign(&b->pool, w, BROKER_JOB_DOC, d, token);
     b->st.dispatched++;
     return 0;
 }
@@ -176,8 +175,7 @@ static void dispatch_requests(broker_t *b, broker_service_t *s)
             broker_worker_drop(b, w, DS_EIO, "worker unreachable", false);
             continue;
         }
-        w->job_kind = BROKER_JOB_REQ;
-        w->job = r;
+        broker_pool_assign(&b->pool, w, BROKER_JOB_REQ, r, 0);
     }
 }
 
@@ -226,18 +224,19 @@ void broker_worker_drop(broker_t *b, broker_worker_t *w, int code, const char *w
     if (disconnect) {
         (void)broker_send_command(b, w, MDPW_DISCONNECT);
     }
-    if (w->job_kind == BROKER_JOB_DOC) {
-        broker_doc_t *d = w->job;
-        w->job_kind = BROKER_JOB_NONE;
-        w->job = NULL;
-        broker_docs_lost(b, d, code, why);
-    } else if (w->job_kind == BROKER_JOB_REQ) {
-        broker_request_t *r = w->job;
-        w->job_kind = BROKER_JOB_NONE;
-        w->job = NULL;
-        broker_request_fail(b, r, code, why);
-        broker_request_destroy(&r);
-        b->st.requests_lost++;
+    for (uint16_t i = 0; i < w->credit; i++) {
+        broker_slot_t *slot = &w->slots[i];
+        int kind = slot->kind;
+        void *job = slot->job;
+        broker_pool_settle(&b->pool, w, slot);
+        if (kind == BROKER_JOB_DOC) {
+            broker_docs_lost(b, job, code, why);
+        } else if (kind == BROKER_JOB_REQ) {
+            broker_request_t *r = job;
+            broker_request_fail(b, r, code, why);
+            broker_request_destroy(&r);
+            b->st.requests_lost++;
+        }
     }
     ds_log(DS_LOG_INFO, "msg=\"worker removed\" service=%s reason=\"%s\"", w->service->name, why);
     broker_pool_remove(&b->pool, &w);

@@ -64,10 +64,11 @@ static broker_service_t *service_require(broker_pool_t *p, const char *name, siz
 }
 
 int broker_pool_ready(broker_pool_t *p, const void *identity, size_t idlen, const char *name, size_t namelen,
-                      int64_t now_ms, broker_worker_t **out)
+                      int credit, int64_t now_ms, broker_worker_t **out)
 {
     *out = NULL;
-    if (idlen == 0 || idlen > 255 || namelen == 0 || namelen > 255) {
+    if (idlen == 0 || idlen > 255 || namelen == 0 || namelen > 255 || credit < 1 ||
+        credit > BROKER_MAX_CREDIT) {
         return DS_EINVAL;
     }
     broker_service_t *s = service_require(p, name, namelen);
@@ -75,6 +76,8 @@ int broker_pool_ready(broker_pool_t *p, const void *identity, size_t idlen, cons
         return DS_EINVAL;
     }
     broker_worker_t *w = ds_xcalloc(1, sizeof *w);
+    w->slots = ds_xcalloc((size_t)credit, sizeof *w->slots);
+    w->credit = (uint16_t)credit;
     w->idlen = (uint8_t)idlen;
     memcpy(w->identity, identity, idlen);
     w->service = s;
@@ -107,13 +110,14 @@ void broker_pool_remove(broker_pool_t *p, broker_worker_t **w_p)
     if (w == NULL) {
         return;
     }
-    assert(w->job_kind == BROKER_JOB_NONE && "remove a worker only after settling its job");
+    assert(!broker_worker_busy(w) && "remove a worker only after settling its jobs");
     unlink_idle(w);
     w->sprev->snext = w->snext;
     w->snext->sprev = w->sprev;
     broker_hash_remove(&p->workers, &w->node);
     w->service->nworkers--;
     p->nworkers--;
+    free(w->slots);
     free(w);
     *w_p = NULL;
 }
@@ -135,7 +139,9 @@ void broker_pool_seen(broker_pool_t *p, broker_worker_t *w, int64_t now_ms)
 void broker_pool_idle(broker_pool_t *p, broker_worker_t *w)
 {
     (void)p;
-    assert(w->job_kind == BROKER_JOB_NONE && w->iprev == NULL);
+    if (w->iprev != NULL || w->nheld >= w->credit) {
+        return;
+    }
     broker_service_t *s = w->service;
     w->iprev = s->idle.iprev;
     w->inext = &s->idle;
@@ -159,4 +165,66 @@ broker_worker_t *broker_pool_expired(const broker_pool_t *p, int64_t now_ms)
 {
     broker_worker_t *w = p->seen.snext;
     return (w != &p->seen && w->expiry_ms <= now_ms) ? w : NULL;
+}
+
+broker_slot_t *broker_pool_assign(broker_pool_t *p, broker_worker_t *w, int kind, void *job, uint64_t token)
+{
+    assert(w->nheld < w->credit && kind != BROKER_JOB_NONE);
+    broker_slot_t *slot = NULL;
+    for (uint16_t i = 0; i < w->credit; i++) {
+        if (w->slots[i].kind == BROKER_JOB_NONE) {
+            slot = &w->slots[i];
+            break;
+        }
+    }
+    assert(slot != NULL);
+    slot->kind = kind;
+    slot->job = job;
+    slot->token = token;
+    w->nheld++;
+    broker_pool_idle(p, w);
+    return slot;
+}
+
+void broker_pool_settle(broker_pool_t *p, broker_worker_t *w, broker_slot_t *slot)
+{
+    if (slot->kind == BROKER_JOB_NONE) {
+        return;
+    }
+    slot->kind = BROKER_JOB_NONE;
+    slot->job = NULL;
+    slot->token = 0;
+    w->nheld--;
+    broker_pool_idle(p, w);
+}
+
+broker_slot_t *broker_worker_doc_slot(broker_worker_t *w, uint64_t token)
+{
+    for (uint16_t i = 0; i < w->credit; i++) {
+        broker_slot_t *s = &w->slots[i];
+        if ((s->kind == BROKER_JOB_DOC || s->kind == BROKER_JOB_LATE) && s->token == token) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+broker_slot_t *broker_worker_job_slot(broker_worker_t *w, const void *job)
+{
+    for (uint16_t i = 0; i < w->credit; i++) {
+        if (w->slots[i].kind != BROKER_JOB_NONE && w->slots[i].job == job) {
+            return &w->slots[i];
+        }
+    }
+    return NULL;
+}
+
+bool broker_worker_busy(const broker_worker_t *w)
+{
+    for (uint16_t i = 0; i < w->credit; i++) {
+        if (w->slots[i].kind == BROKER_JOB_DOC || w->slots[i].kind == BROKER_JOB_REQ) {
+            return true;
+        }
+    }
+    return false;
 }

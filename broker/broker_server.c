@@ -109,9 +109,12 @@ static void overdue_leases(broker_t *b)
     while ((l = broker_leases_overdue(&b->leases, b->now_ms)) != NULL) {
         broker_doc_t *d = BROKER_CONTAINER_OF(l, broker_doc_t, lease);
         broker_worker_t *w = (broker_worker_t *)l->holder;
-        /* the worker stays busy (not idle) until it replies; its reply will be late */
-        w->job_kind = BROKER_JOB_NONE;
-        w->job = NULL;
+        /* the worker keeps the slot until it replies; its reply will be late */
+        broker_slot_t *slot = broker_worker_job_slot(w, d);
+        if (slot != NULL) {
+            slot->kind = BROKER_JOB_LATE;
+            slot->job = NULL;
+        }
         broker_docs_lost(b, d, DS_ETIMEOUT, "attempt exceeded --lease-ms");
     }
 }
@@ -234,7 +237,7 @@ static bool drained(const broker_t *b)
         return true;
     }
     for (const broker_worker_t *w = b->pool.seen.snext; w != &b->pool.seen; w = w->snext) {
-        if (w->job_kind != BROKER_JOB_NONE) {
+        if (broker_worker_busy(w)) {
             return false;
         }
     }

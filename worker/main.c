@@ -33,8 +33,8 @@ static const ds_setting_t table[] = {
     {"concurrency", DS_SET_INT, &s_concurrency, "0", NULL,
      "worker processes to run; 0 = number of CPU cores"},
     {"prefetch", DS_SET_INT, &s_prefetch, "1", NULL,
-     "MDP workers per process (1-64): each process holds this many documents, analyses the ready ones "
-     "and stores them in one Redis pipeline"},
+     "documents each process holds at once (1-64; above 1 the worker asks the broker for that credit in "
+     "READY): it analyses the ready ones and stores them in one Redis pipeline"},
     {"prefix", DS_SET_STR, &s_prefix, "dossier", NULL, "prefix of every Redis key written"},
     {"max-jobs", DS_SET_INT, &s_max_jobs, "100000", NULL,
      "a child exits and is replaced after this many documents; 0 = never"},

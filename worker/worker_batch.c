@@ -1,11 +1,11 @@
-/* worker_batch.c: K MDP workers in one child, their stores pipelined; see
- * worker_batch.h.
+/* worker_batch.c: one MDP worker with credit K in one child, its stores pipelined;
+ * see worker_batch.h.
  *
  * Invariant: a slot is `held` from the moment its request is taken until its REPLY
- * is sent (or the child gives it back by exiting); its socket receives no second
- * REQUEST meanwhile (worker_mdp drops an overlapping one, as MDP allows).  Each slot
- * has its own worker_job_t, so the K reply bodies and script arguments of a batch
- * live side by side in buffers that are reused from batch to batch.
+ * is sent (or the child gives it back by exiting); the broker sends at most K
+ * requests at a time (worker_mdp drops any beyond that).  Each slot has its own
+ * worker_job_t, so the K reply bodies and script arguments of a batch live side by
+ * side in buffers that are reused from batch to batch.
  */
 #include "worker_batch.h"
 
@@ -17,17 +17,17 @@
 #include <stdlib.h>
 
 typedef struct {
-    worker_mdp_t *m;
     worker_job_t *job;
-    bool held;  /* a request taken, not yet answered */
-    bool store; /* its prepared arguments go to Redis */
-    size_t ri;  /* its index in redis_items */
+    zframe_t *client; /* the request's address, for its REPLY */
+    bool held;        /* a request taken, not yet answered */
+    bool store;       /* its prepared arguments go to Redis */
+    size_t ri;        /* its index in redis_items */
 } slot_t;
 
 typedef struct {
+    worker_mdp_t *m;
     slot_t *slots;
     size_t k;
-    zmq_pollitem_t *poll;
     worker_redis_item_t *items;
     worker_redis_t *redis;
     volatile sig_atomic_t *stop;
@@ -35,18 +35,14 @@ typedef struct {
     int64_t polled_at; /* last poll_all, monotonic ms */
 } batch_t;
 
-/* Polls every socket for up to ms (bounded by the next heartbeat due), then lets
- * each one read what arrived and keep its heartbeats. */
+/* Polls the socket for up to ms (bounded by the next heartbeat due), then reads what
+ * arrived and keeps the heartbeats. */
 static void poll_all(batch_t *b, int64_t ms)
 {
-    int64_t now = ds_now_ms();
-    for (size_t i = 0; i < b->k; i++) {
-        worker_mdp_pollitem(b->slots[i].m, &b->poll[i], now, &ms);
-    }
-    int rc = zmq_poll(b->poll, (int)b->k, (long)ms);
-    for (size_t i = 0; i < b->k; i++) {
-        worker_mdp_tick(b->slots[i].m, rc > 0 && (b->poll[i].revents & ZMQ_POLLIN));
-    }
+    zmq_pollitem_t item;
+    worker_mdp_pollitem(b->m, &item, ds_now_ms(), &ms);
+    int rc = zmq_poll(&item, 1, (long)ms);
+    worker_mdp_tick(b->m, rc > 0 && (item.revents & ZMQ_POLLIN));
     b->polled_at = ds_now_ms();
 }
 
@@ -75,7 +71,7 @@ static size_t take_all(batch_t *b, size_t limit)
     for (size_t i = 0; i < b->k && n < limit; i++) {
         slot_t *s = &b->slots[i];
         zframe_t *body = NULL;
-        if (s->held || worker_mdp_take(s->m, &body) != 1) {
+        if (s->held || worker_mdp_take(b->m, &body, &s->client) != 1) {
             continue;
         }
         s->held = true;
@@ -113,7 +109,7 @@ static int store_and_reply(batch_t *b)
         const worker_redis_item_t *it = s->store ? &b->items[s->ri] : NULL;
         const ds_buf_t *reply = it ? worker_job_finish(s->job, it->rc, &it->out, it->err)
                                    : worker_job_finish(s->job, 0, NULL, NULL);
-        if (worker_mdp_reply(s->m, reply->data, reply->len) != 0) {
+        if (worker_mdp_reply_to(b->m, &s->client, reply->data, reply->len) != 0) {
             ds_log(DS_LOG_WARNING, "msg=\"could not send a reply\"");
         }
         s->held = false;
@@ -142,35 +138,36 @@ static int64_t serve(batch_t *b, const worker_opts_t *o)
 
 static void close_all(batch_t *b, worker_batch_stats_t *stats)
 {
+    if (b->m) {
+        worker_mdp_stats_t st = worker_mdp_stats(b->m);
+        stats->reconnects += st.reconnects;
+        stats->malformed += st.malformed;
+    }
+    worker_mdp_destroy(&b->m); /* DISCONNECT gives back what was not answered */
     for (size_t i = 0; i < b->k; i++) {
-        if (b->slots[i].m) {
-            worker_mdp_stats_t st = worker_mdp_stats(b->slots[i].m);
-            stats->reconnects += st.reconnects;
-            stats->malformed += st.malformed;
-        }
-        worker_mdp_destroy(&b->slots[i].m); /* DISCONNECT gives back what was not answered */
+        zframe_destroy(&b->slots[i].client);
         worker_job_destroy(&b->slots[i].job);
     }
     free(b->slots);
-    free(b->poll);
     free(b->items);
 }
 
 int64_t worker_batch_serve(const worker_opts_t *o, const worker_mdp_opts_t *mo, const worker_job_opts_t *jo,
                            engine_t *engine, worker_redis_t *redis, worker_batch_stats_t *stats)
 {
-    batch_t b = {NULL, (size_t)o->prefetch, NULL, NULL, redis, mo->stop, o->heartbeat_ms, ds_now_ms()};
+    batch_t b = {NULL, NULL, (size_t)o->prefetch, NULL, redis, mo->stop, o->heartbeat_ms, ds_now_ms()};
     b.slots = ds_xcalloc(b.k, sizeof *b.slots);
-    b.poll = ds_xcalloc(b.k, sizeof *b.poll);
     b.items = ds_xcalloc(b.k, sizeof *b.items);
     int64_t handled = -1;
+    worker_mdp_opts_t mk = *mo;
+    mk.credit = (int)b.k;
+    char err[256];
+    b.m = worker_mdp_new(&mk, err, sizeof err);
+    if (b.m == NULL) {
+        ds_log(DS_LOG_ERR, "msg=\"%s\"", err);
+        goto done;
+    }
     for (size_t i = 0; i < b.k; i++) {
-        char err[256];
-        b.slots[i].m = worker_mdp_new(mo, err, sizeof err);
-        if (b.slots[i].m == NULL) {
-            ds_log(DS_LOG_ERR, "msg=\"%s\"", err);
-            goto done;
-        }
         b.slots[i].job = worker_job_new(engine, redis, jo);
     }
     worker_redis_set_wait(redis, batch_wait, &b);

@@ -52,6 +52,7 @@ static worker_mdp_opts_t mdp_opts(const worker_opts_t *o)
         .liveness = DS_HEARTBEAT_LIVENESS,
         .reconnect_ms = o->heartbeat_ms < 1000 ? o->heartbeat_ms : 1000,
         .max_msg_bytes = o->max_doc_bytes + 256 * 1024,
+        .credit = 1,
         .stop = &child_stop,
     };
 }

@@ -19,14 +19,21 @@
 #include <time.h>
 #include <zmq.h>
 
+/* A REQUEST received and not yet taken by the caller. */
+typedef struct {
+    zframe_t *client;
+    zframe_t *body;
+} pending_t;
+
 struct worker_mdp {
     worker_mdp_opts_t o;
     zsock_t *sock;
-    zframe_t *client;  /* address of the request being worked on, or NULL */
-    zframe_t *pending; /* a REQUEST body received, not yet returned */
+    zframe_t *client;   /* address of the request being worked on (recv/reply), or NULL */
+    pending_t *pending; /* FIFO ring of credit entries */
+    int phead, npending;
+    int nheld; /* taken, not yet replied */
     int64_t heartbeat_at;
     int64_t expiry_at;
-    bool busy; /* between recv returning a request and the reply */
     bool disconnected;
     worker_mdp_stats_t stats;
 };
@@ -61,7 +68,24 @@ static int open_socket(worker_mdp_t *m, char *errstr, size_t errlen)
         zsock_destroy(&m->sock);
         return -1;
     }
-    send_cmd(m, MDPW_READY, m->o.service, NULL);
+    zmsg_t *credit = NULL;
+    if (m->o.credit > 1) {
+        /* the Dossier extension (SPEC 7.9.1): {"credit": K} after the service */
+        uint8_t map[16] = {0x81,
+                           0xa6,
+                           'c',
+                           'r',
+                           'e',
+                           'd',
+                           'i',
+                           't',
+                           0xcd,
+                           (uint8_t)(m->o.credit >> 8),
+                           (uint8_t)m->o.credit};
+        credit = zmsg_new();
+        zmsg_addmem(credit, map, 11);
+    }
+    send_cmd(m, MDPW_READY, m->o.service, credit ? &credit : NULL);
     m->expiry_at = ds_now_ms() + m->o.heartbeat_ms * m->o.liveness;
     return 0;
 }
@@ -70,7 +94,12 @@ worker_mdp_t *worker_mdp_new(const worker_mdp_opts_t *o, char *errstr, size_t er
 {
     worker_mdp_t *m = ds_xcalloc(1, sizeof *m);
     m->o = *o;
+    if (m->o.credit < 1) {
+        m->o.credit = 1;
+    }
+    m->pending = ds_xcalloc((size_t)m->o.credit, sizeof *m->pending);
     if (open_socket(m, errstr, errlen) != 0) {
+        free(m->pending);
         free(m);
         return NULL;
     }
@@ -94,7 +123,13 @@ void worker_mdp_destroy(worker_mdp_t **self_p)
     worker_mdp_disconnect(m);
     zsock_destroy(&m->sock);
     zframe_destroy(&m->client);
-    zframe_destroy(&m->pending);
+    for (; m->npending > 0; m->npending--) {
+        pending_t *p = &m->pending[m->phead];
+        zframe_destroy(&p->client);
+        zframe_destroy(&p->body);
+        m->phead = (m->phead + 1) % m->o.credit;
+    }
+    free(m->pending);
     free(m);
     *self_p = NULL;
 }
@@ -128,15 +163,16 @@ static void on_request(worker_mdp_t *m, zmsg_t *msg)
     zframe_t *empty = zmsg_pop(msg);
     zframe_t *body = zmsg_pop(msg);
     bool ok = addr && empty && zframe_size(empty) == 0 && body && zmsg_size(msg) == 0;
-    if (!ok || m->busy || m->pending) {
+    if (!ok || m->npending + m->nheld >= m->o.credit) {
         m->stats.malformed++;
         ds_log(DS_LOG_WARNING, "msg=\"dropping %s REQUEST\"", ok ? "an overlapping" : "a malformed");
         zframe_destroy(&addr);
         zframe_destroy(&body);
     } else {
-        zframe_destroy(&m->client);
-        m->client = addr;
-        m->pending = body;
+        pending_t *p = &m->pending[(m->phead + m->npending) % m->o.credit];
+        p->client = addr;
+        p->body = body;
+        m->npending++;
     }
     zframe_destroy(&empty);
 }
@@ -219,15 +255,31 @@ static void service(worker_mdp_t *m, int64_t ms)
     timekeeping(m);
 }
 
+/* Pops the oldest pending request: 1, or 0 when none. */
+static int pop(worker_mdp_t *m, zframe_t **body_p, zframe_t **client_p)
+{
+    if (m->npending == 0) {
+        return 0;
+    }
+    pending_t *p = &m->pending[m->phead];
+    *body_p = p->body;
+    *client_p = p->client;
+    p->body = p->client = NULL;
+    m->phead = (m->phead + 1) % m->o.credit;
+    m->npending--;
+    m->nheld++;
+    m->stats.requests++;
+    return 1;
+}
+
 int worker_mdp_recv(worker_mdp_t *m, zframe_t **body_p)
 {
-    m->busy = false;
+    if (m->client != NULL) { /* the previous request was never replied */
+        zframe_destroy(&m->client);
+        m->nheld--;
+    }
     while (!*m->o.stop) {
-        if (m->pending) {
-            *body_p = m->pending;
-            m->pending = NULL;
-            m->busy = true;
-            m->stats.requests++;
+        if (pop(m, body_p, &m->client) == 1) {
             return 1;
         }
         service(m, m->o.heartbeat_ms);
@@ -237,15 +289,25 @@ int worker_mdp_recv(worker_mdp_t *m, zframe_t **body_p)
 
 int worker_mdp_reply(worker_mdp_t *m, const void *body, size_t len)
 {
-    m->busy = false;
-    if (m->client == NULL || m->sock == NULL) {
+    return worker_mdp_reply_to(m, &m->client, body, len);
+}
+
+int worker_mdp_reply_to(worker_mdp_t *m, zframe_t **client_p, const void *body, size_t len)
+{
+    zframe_t *client = *client_p;
+    if (client == NULL) {
+        return -1;
+    }
+    *client_p = NULL;
+    m->nheld--;
+    if (m->sock == NULL) {
+        zframe_destroy(&client);
         return -1;
     }
     zmsg_t *msg = zmsg_new();
-    zmsg_addmem(msg, zframe_data(m->client), zframe_size(m->client));
+    zmsg_append(msg, &client);
     zmsg_addmem(msg, "", 0);
     zmsg_addmem(msg, body, len);
-    zframe_destroy(&m->client);
     send_cmd(m, MDPW_REPLY, NULL, &msg);
     return 0;
 }
@@ -294,14 +356,12 @@ void worker_mdp_tick(worker_mdp_t *m, bool readable)
     timekeeping(m);
 }
 
-int worker_mdp_take(worker_mdp_t *m, zframe_t **body_p)
+int worker_mdp_take(worker_mdp_t *m, zframe_t **body_p, zframe_t **client_p)
 {
-    if (m->pending == NULL || m->busy) {
-        return 0;
-    }
-    *body_p = m->pending;
-    m->pending = NULL;
-    m->busy = true;
-    m->stats.requests++;
-    return 1;
+    return pop(m, body_p, client_p);
+}
+
+int worker_mdp_pending(const worker_mdp_t *m)
+{
+    return m->npending;
 }

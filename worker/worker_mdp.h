@@ -1,6 +1,7 @@
 /* worker_mdp.h: the worker side of Majordomo v0.1 (ZeroMQ RFC 7/MDP) for one child.
  *
- * Model: one DEALER socket to the broker, one request at a time.  After connecting
+ * Model: one DEALER socket to the broker, one request at a time, or up to `credit`
+ * at a time (the Dossier extension of SPEC 7.9.1: READY carries {"credit": K}).  After connecting
  * the worker sends READY with its service.  worker_mdp_recv() waits for the next
  * REQUEST while sending HEARTBEAT every heartbeat interval and counting the broker's
  * silence: after `liveness` silent intervals it closes the socket, waits a moment
@@ -32,6 +33,7 @@ typedef struct {
     int liveness;                /* 3 */
     int64_t reconnect_ms;        /* pause before reconnecting */
     int64_t max_msg_bytes;       /* ZMQ_MAXMSGSIZE, 0 = unlimited */
+    int credit;                  /* requests held at once; 1 = plain MDP (no credit frame) */
     volatile sig_atomic_t *stop; /* set by SIGTERM: drain */
 } worker_mdp_opts_t;
 
@@ -56,16 +58,19 @@ bool worker_mdp_wait(void *m, int64_t ms);
 /* Sends DISCONNECT now (drain); the socket is then unusable. */
 void worker_mdp_disconnect(worker_mdp_t *m);
 
-/* For a child that holds several of these (--prefetch, worker_batch.c) and polls
- * them together.  pollitem fills item for zmq_poll (events 0 while the socket is
- * being replaced) and lowers *ms to this worker's next heartbeat.  tick, after the
+/* For a child that holds several requests at once (--prefetch, worker_batch.c) and
+ * polls the socket itself.  pollitem fills item for zmq_poll (events 0 while the
+ * socket is being replaced) and lowers *ms to the next heartbeat.  tick, after the
  * poll, reads everything that arrived (readable) and does the heartbeat and expiry
- * bookkeeping.  take never blocks: 1 with the body of a REQUEST that arrived (caller
- * owns; the worker is then busy until worker_mdp_reply), else 0. */
+ * bookkeeping.  take never blocks: 1 with the oldest REQUEST that arrived, its body
+ * and its client address (caller owns both; pass the address to reply_to), else 0.
+ * pending counts the requests arrived and not yet taken. */
 void worker_mdp_pollitem(worker_mdp_t *m, zmq_pollitem_t *item, int64_t now, int64_t *ms);
 void worker_mdp_tick(worker_mdp_t *m, bool readable);
-int worker_mdp_take(worker_mdp_t *m, zframe_t **body_p);
-
+int worker_mdp_take(worker_mdp_t *m, zframe_t **body_p, zframe_t **client_p);
+int worker_mdp_pending(const worker_mdp_t *m);
+/* Sends REPLY to *client_p (taken, then NULL); 0, or -1 as worker_mdp_reply. */
+int worker_mdp_reply_to(worker_mdp_t *m, zframe_t **client_p, const void *body, size_t len);
 /* Counters for logs and tests. */
 typedef struct {
     uint64_t requests;

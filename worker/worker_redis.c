@@ -31,6 +31,7 @@ struct worker_redis {
     worker_wait_fn wait;
     void *wait_arg;
     int64_t down_since_ms; /* 0 when the last eval succeeded */
+    worker_args_t many;    /* the combined call of a batch (worker_script.c "many") */
 };
 
 /* ---- URL ------------------------------------------------------------------------ */
@@ -203,6 +204,7 @@ void worker_redis_destroy(worker_redis_t **self_p)
     worker_redis_t *r = *self_p;
     if (r) {
         drop(r);
+        worker_args_free(&r->many);
         memset(r->addr.password, 0, sizeof r->addr.password);
         free(r);
         *self_p = NULL;
@@ -439,11 +441,135 @@ static int read_one(worker_redis_t *r, worker_redis_item_t *it)
     return rc;
 }
 
+/* The number of keys of an EVALSHA argument vector (its third argument), or -1. */
+static long nkeys_of(const worker_args_t *a)
+{
+    if (a->n < 3 || a->len[2] == 0 || a->len[2] > 6) {
+        return -1;
+    }
+    long k = 0;
+    const char *p = a->bytes.data + a->off[2];
+    for (size_t i = 0; i < a->len[2]; i++) {
+        if (p[i] < '0' || p[i] > '9') {
+            return -1;
+        }
+        k = k * 10 + (p[i] - '0');
+    }
+    return 3 + (size_t)k <= a->n ? k : -1;
+}
+
+/* Builds in r->many one EVALSHA of the store script in "many" mode from the pending
+ * items' own argument vectors; false when an item's vector is not one. */
+static bool build_many(worker_redis_t *r, worker_redis_item_t *items, size_t n, size_t npending)
+{
+    worker_args_t *m = &r->many;
+    long total = 0;
+    for (size_t i = 0; i < n; i++) {
+        long k = items[i].rc == 0 ? 0 : nkeys_of(items[i].args);
+        if (k < 0) {
+            return false;
+        }
+        total += k;
+    }
+    worker_args_reset(m);
+    worker_args_adds(m, "EVALSHA");
+    worker_args_adds(m, r->sha);
+    worker_args_addi(m, total);
+    for (size_t i = 0; i < n; i++) { /* every document's KEYS */
+        const worker_args_t *a = items[i].args;
+        for (size_t j = 3; items[i].rc != 0 && j < 3 + (size_t)nkeys_of(a); j++) {
+            worker_args_add(m, a->bytes.data + a->off[j], a->len[j]);
+        }
+    }
+    worker_args_adds(m, "many");
+    worker_args_addi(m, (int64_t)npending);
+    for (size_t i = 0; i < n; i++) { /* (nkeys nargs) of each */
+        if (items[i].rc != 0) {
+            long k = nkeys_of(items[i].args);
+            worker_args_addi(m, k);
+            worker_args_addi(m, (int64_t)(items[i].args->n - 3 - (size_t)k));
+        }
+    }
+    for (size_t i = 0; i < n; i++) { /* every document's ARGV */
+        const worker_args_t *a = items[i].args;
+        for (size_t j = 3 + (size_t)(items[i].rc != 0 ? nkeys_of(a) : 0); items[i].rc != 0 && j < a->n; j++) {
+            worker_args_add(m, a->bytes.data + a->off[j], a->len[j]);
+        }
+    }
+    return true;
+}
+
+/* One try of the pending items as one script call ("many").  Returns 0 when every
+ * answer was read (each item's rc set from its own answer), 1 for NOSCRIPT, 2 when
+ * the call as a whole failed with an error reply (the caller then tries the items one
+ * by one, which tells which of them fails), or DS_EREDIS on an I/O error (the
+ * connection is dropped and every pending item's err says why). */
+static int try_combined(worker_redis_t *r, worker_redis_item_t *items, size_t n, size_t npending)
+{
+    if (!build_many(r, items, n, npending)) {
+        return 2;
+    }
+    const char **argv = worker_args_argv(&r->many);
+    char err[256];
+    redisReply *rep = command(r, (int)r->many.n, argv, r->many.len, err, sizeof err);
+    if (rep == NULL) {
+        for (size_t i = 0; i < n; i++) {
+            if (items[i].rc != 0) {
+                snprintf(items[i].err, sizeof items[i].err, "%s", err);
+            }
+        }
+        return DS_EREDIS;
+    }
+    int rc = 0;
+    if (rep->type == REDIS_REPLY_ERROR) {
+        rc = strncmp(rep->str, "NOSCRIPT", 8) == 0 ? 1 : 2;
+    } else if (rep->type != REDIS_REPLY_ARRAY || rep->elements != npending) {
+        rc = 2;
+    } else {
+        for (size_t i = 0, e = 0; i < n; i++) {
+            if (items[i].rc != 0 &&
+                outcome(rep->element[e++], &items[i].out, items[i].err, sizeof items[i].err) == 0) {
+                items[i].rc = 0;
+            }
+        }
+    }
+    freeReplyObject(rep);
+    return rc;
+}
+
 /* One try for the pending items; NOSCRIPT loads the script and sends once more.
- * Returns the number of items still pending. */
+ * Two or more pending items go as one script call, and one by one (pipelined) only
+ * when that call fails as a whole.  Returns the number of items still pending. */
 static size_t try_many(worker_redis_t *r, worker_redis_item_t *items, size_t n)
 {
     size_t pending = 0;
+    for (size_t i = 0; i < n; i++) {
+        pending += items[i].rc != 0;
+    }
+    for (int round = 0; pending >= 2 && round < 2; round++) {
+        char err[256];
+        if (worker_redis_connect(r, err, sizeof err) != 0) {
+            for (size_t i = 0; i < n; i++) {
+                snprintf(items[i].err, sizeof items[i].err, "%s", err);
+            }
+            return pending;
+        }
+        int rc = try_combined(r, items, n, pending);
+        if (rc == DS_EREDIS) {
+            return pending;
+        }
+        if (rc == 0) {
+            pending = 0;
+            for (size_t i = 0; i < n; i++) {
+                pending += items[i].rc != 0;
+            }
+            return pending;
+        }
+        if (rc == 2 || load_script(r, err, sizeof err) != 0) {
+            break; /* one by one: each item gets its own answer */
+        }
+    }
+    pending = 0;
     for (int round = 0; round < 2; round++) {
         char err[256];
         bool noscript = false;

@@ -338,6 +338,129 @@ START_TEST(test_analyze_is_routed_synchronously_to_a_worker)
 }
 END_TEST
 
+/* READY with the credit frame {"credit": K} (raw bytes of the msgpack map, or junk). */
+static zsock_t *credit_worker(const void *frame, size_t len)
+{
+    zsock_t *s = zsock_new_dealer(B.endpoint);
+    ck_assert_ptr_nonnull(s);
+    zsock_set_rcvtimeo(s, 5000);
+    zmsg_t *m = zmsg_new();
+    zmsg_addmem(m, "", 0);
+    zmsg_addstr(m, MDPW_WORKER);
+    uint8_t c = MDPW_READY;
+    zmsg_addmem(m, &c, 1);
+    zmsg_addstr(m, DS_SVC_ANALYZE);
+    zmsg_addmem(m, frame, len);
+    zmsg_send(&m, s);
+    return s;
+}
+
+/* Receives the next command other than HEARTBEAT: its byte, with a REQUEST's address
+ * and document id. */
+static int credit_recv(zsock_t *s, zframe_t **addr, char *id, size_t idlen)
+{
+    for (;;) {
+        zmsg_t *m = zmsg_recv(s);
+        ck_assert_msg(m != NULL, "nothing from the broker");
+        zframe_t *e = zmsg_pop(m), *p = zmsg_pop(m), *c = zmsg_pop(m);
+        int cmd = c && zframe_size(c) == 1 ? zframe_data(c)[0] : -1;
+        if (cmd == MDPW_REQUEST) {
+            *addr = zmsg_pop(m);
+            zframe_t *e2 = zmsg_pop(m), *body = zmsg_pop(m);
+            ds_body_t b;
+            char err[128];
+            ds_str_t v;
+            ck_assert_int_eq(ds_body_parse(&b, zframe_data(body), zframe_size(body), err, sizeof err), 0);
+            ck_assert_int_eq(ds_body_str(&b, "id", &v, err, sizeof err), 1);
+            snprintf(id, idlen, "%.*s", (int)v.len, v.ptr);
+            ds_body_free(&b);
+            zframe_destroy(&e2);
+            zframe_destroy(&body);
+        }
+        zframe_destroy(&e);
+        zframe_destroy(&p);
+        zframe_destroy(&c);
+        zmsg_destroy(&m);
+        if (cmd != MDPW_HEARTBEAT) {
+            return cmd;
+        }
+    }
+}
+
+/* The credit extension (SPEC 7.9.1): a worker that said credit 3 gets three documents
+ * at once, its replies in any order settle each one; a fourth waits for a free slot. */
+START_TEST(test_worker_with_credit_3_holds_three_documents_at_once)
+{
+    const char *flags[] = {"--heartbeat-ms", "1000", NULL};
+    start(flags);
+    const uint8_t credit3[] = {0x81, 0xa6, 'c', 'r', 'e', 'd', 'i', 't', 0x03};
+    zsock_t *w = credit_worker(credit3, sizeof credit3);
+    ck_assert(ds_test_eventually(worker_registered, NULL, 10000));
+    ds_buf_t r = DS_BUF_INIT;
+    for (int i = 0; i < 4; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "credit-%d", i);
+        bk_submit(B.endpoint, id, "Talks resumed in Vienna on Monday.", &r);
+        ck_assert_str_eq(bk_field(&r, "status"), "accepted");
+    }
+    zframe_t *addr[4] = {NULL, NULL, NULL, NULL};
+    char ids[4][32];
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(credit_recv(w, &addr[i], ids[i], sizeof ids[i]), MDPW_REQUEST);
+    }
+    /* no fourth REQUEST while all three slots are held */
+    zsock_set_rcvtimeo(w, 300);
+    zmsg_t *extra = zmsg_recv(w);
+    while (extra != NULL) { /* heartbeats only */
+        zframe_t *cmd = zmsg_last(extra);
+        ck_assert(zframe_size(cmd) == 1 && zframe_data(cmd)[0] == MDPW_HEARTBEAT);
+        zmsg_destroy(&extra);
+        extra = zmsg_recv(w);
+    }
+    zsock_set_rcvtimeo(w, 5000);
+    /* answer the second first: its slot goes to the fourth document */
+    bk_worker_reply(w, &addr[1], "done", ids[1], false);
+    ck_assert_int_eq(credit_recv(w, &addr[3], ids[3], sizeof ids[3]), MDPW_REQUEST);
+    bk_worker_reply(w, &addr[2], "done", ids[2], false);
+    bk_worker_reply(w, &addr[0], "done", ids[0], false);
+    bk_worker_reply(w, &addr[3], "done", ids[3], false);
+    for (int i = 0; i < 4; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "credit-%d", i);
+        ck_assert_str_eq(bk_status(B.endpoint, id, &r), "done");
+    }
+    ck_assert_int_eq(bk_stat(B.endpoint, "late_replies"), 0);
+    zsock_destroy(&w);
+    ds_buf_free(&r);
+}
+END_TEST
+
+/* A credit frame that is not {"credit": 1..256} is refused with DISCONNECT. */
+START_TEST(test_bad_credit_frame_is_refused)
+{
+    const char *flags[] = {"--heartbeat-ms", "1000", NULL};
+    start(flags);
+    const uint8_t zero[] = {0x81, 0xa6, 'c', 'r', 'e', 'd', 'i', 't', 0x00};
+    const uint8_t big[] = {0x81, 0xa6, 'c', 'r', 'e', 'd', 'i', 't', 0xcd, 0x04, 0x00};
+    const uint8_t junk[] = {0xc1, 0x00};
+    const uint8_t str[] = {0x81, 0xa6, 'c', 'r', 'e', 'd', 'i', 't', 0xa1, '3'};
+    const struct {
+        const uint8_t *p;
+        size_t n;
+    } bad[] = {{zero, sizeof zero}, {big, sizeof big}, {junk, sizeof junk}, {str, sizeof str}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        zsock_t *w = credit_worker(bad[i].p, bad[i].n);
+        zframe_t *addr = NULL;
+        char id[8];
+        ck_assert_int_eq(credit_recv(w, &addr, id, sizeof id), MDPW_DISCONNECT);
+        zsock_destroy(&w);
+    }
+    ck_assert(!worker_registered(NULL));
+    ck_assert_int_ge(bk_stat(B.endpoint, "malformed"), 4);
+    still_serving();
+}
+END_TEST
+
 /* Keys of `key = value` lines (comments and blank lines skipped), one per line. */
 static void config_keys(const char *text, ds_buf_t *keys)
 {
@@ -452,6 +575,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_mmi_service_answers_200_404_501);
     tcase_add_test(tc, test_submitted_document_reaches_a_worker_and_is_done);
     tcase_add_test(tc, test_analyze_is_routed_synchronously_to_a_worker);
+    tcase_add_test(tc, test_worker_with_credit_3_holds_three_documents_at_once);
+    tcase_add_test(tc, test_bad_credit_frame_is_refused);
     tcase_add_test(tc, test_sighup_reopens_the_log_file);
     suite_add_tcase(s, tc);
     TCase *cli = tcase_create("cli");

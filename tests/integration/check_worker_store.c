@@ -243,6 +243,53 @@ START_TEST(test_dead_record_is_final_until_a_done_replaces_it)
 }
 END_TEST
 
+/* A batch (worker_redis_eval_many) goes as one script call in "many" mode: each
+ * document gets its own answer, and one already stored is not written again. */
+START_TEST(test_a_batch_is_one_script_call_with_an_answer_per_document)
+{
+    fx_t f;
+    fx_open(&f, 2000, 5000);
+    expect_done(&f, "b-old", SIMHASH, true);
+    freeReplyObject(redisCommand(f.c, "CONFIG RESETSTAT"));
+    worker_args_t args[3];
+    worker_redis_item_t items[3];
+    const char *ids[3] = {"b-new-1", "b-old", "b-new-2"};
+    const uint64_t sims[3] = {0x1111111111111111ULL, SIMHASH, SIMHASH ^ 0x1ULL};
+    engine_summary_t sum[3];
+    memset(items, 0, sizeof items);
+    for (int i = 0; i < 3; i++) {
+        sum[i] = summary(sims[i]);
+        worker_done_t d = {ids[i], "abc", 1, 1700000000000LL, "{\"schema_version\":\"1\"}", 22, &sum[i]};
+        worker_args_init(&args[i]);
+        worker_script_done_args(&args[i], worker_redis_sha(f.r), &f.st, &d);
+        items[i].args = &args[i];
+    }
+    ck_assert_int_eq(worker_redis_eval_many(f.r, items, 3), 0);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_msg(items[i].rc == 0, "%s: %s", ids[i], items[i].err);
+        ck_assert_str_eq(items[i].out.status, "done");
+        ck_assert_int_eq(items[i].out.stored, i != 1);
+        char key[64];
+        snprintf(key, sizeof key, "dossier:doc:%s", ids[i]);
+        char *v = tr_hget(f.c, key, "status");
+        ck_assert_str_eq(v, "done");
+        free(v);
+    }
+    ck_assert_str_eq(items[1].out.duplicate_of, "");
+    ck_assert_str_eq(items[2].out.duplicate_of, "b-old"); /* one bit from b-old */
+    ck_assert_int_eq(tr_int(f.c, "XLEN %s", "dossier:results"), 3);
+    /* one EVALSHA for the three */
+    redisReply *r = redisCommand(f.c, "INFO commandstats");
+    ck_assert(r != NULL && r->str != NULL);
+    ck_assert_msg(strstr(r->str, "cmdstat_evalsha:calls=1,") != NULL, "%s", r->str);
+    freeReplyObject(r);
+    for (int i = 0; i < 3; i++) {
+        worker_args_free(&args[i]);
+    }
+    fx_close(&f);
+}
+END_TEST
+
 START_TEST(test_script_flush_is_answered_with_script_load)
 {
     fx_t f;
@@ -421,6 +468,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_a_cluster_of_identical_documents_keeps_buckets_bounded);
     tcase_add_test(tc, test_dead_record_is_final_until_a_done_replaces_it);
     tcase_add_test(tc, test_script_flush_is_answered_with_script_load);
+    tcase_add_test(tc, test_a_batch_is_one_script_call_with_an_answer_per_document);
     tcase_add_test(tc, test_least_privilege_acl_user_can_store_and_nothing_more);
     tcase_add_test(tc, test_out_of_memory_is_retried_and_nothing_is_half_written);
     tcase_add_test(tc, test_client_pause_is_waited_out);

@@ -33,11 +33,13 @@
 typedef struct {
     zsock_t *router;
     char endpoint[256];
-    zframe_t *idle[TB_MAX_WORKERS]; /* identities that sent READY and have no request */
+    zframe_t *idle[TB_MAX_WORKERS]; /* one entry per free slot: a worker with credit K
+                                       that holds nothing is there K times */
     int n_idle;
     zframe_t *known[TB_MAX_WORKERS]; /* every identity seen READY (heartbeats go to these) */
     int n_known;
     int readies;     /* READY commands seen in total */
+    int last_credit; /* the credit of the last READY (1 without the credit frame) */
     int disconnects; /* DISCONNECT commands seen */
     int64_t hb_at;
 } tb_t;
@@ -127,15 +129,27 @@ static inline zframe_t *tb_poll(tb_t *b, int timeout_ms, zframe_t **from)
                   "worker sent a malformed MDP message");
     int c = zframe_data(cmd)[0];
     if (c == MDPW_READY) {
-        ck_assert(zmsg_size(m) == 1);
+        ck_assert(zmsg_size(m) == 1 || zmsg_size(m) == 2);
         char *svc = zmsg_popstr(m);
         ck_assert_str_eq(svc, DS_SVC_ANALYZE);
         free(svc);
+        int64_t credit = 1;
+        zframe_t *cf = zmsg_pop(m);
+        if (cf) { /* the credit frame: {"credit": K}, sent only for K > 1 */
+            ds_body_t cb;
+            char err[128];
+            ck_assert_int_eq(ds_body_parse(&cb, zframe_data(cf), zframe_size(cf), err, sizeof err), 0);
+            ck_assert_int_eq(ds_body_int(&cb, "credit", &credit, err, sizeof err), 1);
+            ck_assert_int_gt(credit, 1);
+            ds_body_free(&cb);
+            zframe_destroy(&cf);
+        }
         b->readies++;
+        b->last_credit = (int)credit;
         if (b->n_known < TB_MAX_WORKERS) {
             b->known[b->n_known++] = zframe_dup(id);
         }
-        if (b->n_idle < TB_MAX_WORKERS) {
+        for (int64_t k = 0; k < credit && b->n_idle < TB_MAX_WORKERS; k++) {
             b->idle[b->n_idle++] = zframe_dup(id);
         }
     } else if (c == MDPW_REPLY) {

@@ -336,7 +336,7 @@ START_TEST(test_pool_dispatches_least_recently_used_idle_worker)
     for (int i = 0; i < 3; i++) {
         char id[8];
         snprintf(id, sizeof id, "w%d", i);
-        ck_assert_int_eq(broker_pool_ready(&p, id, 2, "svc", 3, 0, &w[i]), 0);
+        ck_assert_int_eq(broker_pool_ready(&p, id, 2, "svc", 3, 1, 0, &w[i]), 0);
     }
     broker_service_t *s = broker_pool_service(&p, "svc", 3);
     ck_assert_ptr_nonnull(s);
@@ -366,8 +366,8 @@ START_TEST(test_pool_expires_the_worker_silent_longest)
     broker_pool_t p;
     broker_pool_init(&p, 300, 1);
     broker_worker_t *a, *b;
-    ck_assert_int_eq(broker_pool_ready(&p, "a", 1, "svc", 3, 0, &a), 0);
-    ck_assert_int_eq(broker_pool_ready(&p, "b", 1, "svc", 3, 100, &b), 0);
+    ck_assert_int_eq(broker_pool_ready(&p, "a", 1, "svc", 3, 1, 0, &a), 0);
+    ck_assert_int_eq(broker_pool_ready(&p, "b", 1, "svc", 3, 1, 100, &b), 0);
     ck_assert_ptr_null(broker_pool_expired(&p, 299));
     broker_pool_seen(&p, a, 250); /* a spoke: b is now the oldest */
     ck_assert_ptr_eq(broker_pool_expired(&p, 400), b);
@@ -378,21 +378,69 @@ START_TEST(test_pool_expires_the_worker_silent_longest)
 }
 END_TEST
 
+START_TEST(test_pool_credit_slots)
+{
+    broker_pool_t p;
+    broker_pool_init(&p, 300, 1);
+    broker_worker_t *a, *b, *w;
+    ck_assert_int_eq(broker_pool_ready(&p, "a", 1, "svc", 3, 0, 0, &w), DS_EINVAL);
+    ck_assert_int_eq(broker_pool_ready(&p, "a", 1, "svc", 3, BROKER_MAX_CREDIT + 1, 0, &w), DS_EINVAL);
+    ck_assert_int_eq(broker_pool_ready(&p, "a", 1, "svc", 3, 3, 0, &a), 0);
+    ck_assert_int_eq(broker_pool_ready(&p, "b", 1, "svc", 3, 1, 0, &b), 0);
+    broker_service_t *s = broker_pool_service(&p, "svc", 3);
+    int jobs[4];
+    /* a keeps a free slot after each of its first two jobs and goes to the tail */
+    ck_assert_ptr_eq(broker_pool_take(&p, s), a);
+    broker_slot_t *s0 = broker_pool_assign(&p, a, BROKER_JOB_DOC, &jobs[0], 7);
+    ck_assert_uint_eq(s->nidle, 2);
+    ck_assert_ptr_eq(broker_pool_take(&p, s), b);
+    broker_pool_assign(&p, b, BROKER_JOB_REQ, &jobs[1], 0);
+    ck_assert_uint_eq(s->nidle, 1); /* b is full */
+    ck_assert_ptr_eq(broker_pool_take(&p, s), a);
+    broker_slot_t *s1 = broker_pool_assign(&p, a, BROKER_JOB_DOC, &jobs[2], 8);
+    ck_assert_ptr_eq(broker_pool_take(&p, s), a);
+    broker_pool_assign(&p, a, BROKER_JOB_REQ, &jobs[3], 0);
+    ck_assert_uint_eq(s->nidle, 0);
+    ck_assert_ptr_null(broker_pool_take(&p, s));
+    ck_assert_uint_eq(a->nheld, 3);
+    ck_assert_ptr_eq(broker_worker_doc_slot(a, 8), s1);
+    ck_assert_ptr_null(broker_worker_doc_slot(a, 9));
+    ck_assert_ptr_eq(broker_worker_job_slot(a, &jobs[3])->job, &jobs[3]);
+    /* a late slot still holds its place, but does not keep the worker busy */
+    s0->kind = BROKER_JOB_LATE;
+    s0->job = NULL;
+    ck_assert_ptr_eq(broker_worker_doc_slot(a, 7), s0);
+    broker_pool_settle(&p, a, s1);
+    ck_assert_uint_eq(s->nidle, 1);
+    ck_assert_ptr_eq(broker_pool_take(&p, s), a);
+    broker_pool_idle(&p, a); /* given back unused */
+    broker_pool_settle(&p, a, broker_worker_job_slot(a, &jobs[3]));
+    ck_assert(!broker_worker_busy(a));
+    broker_pool_settle(&p, a, s0);
+    broker_pool_settle(&p, a, s0); /* settling a free slot twice is harmless */
+    ck_assert_uint_eq(a->nheld, 0);
+    ck_assert_uint_eq(s->nidle, 1);
+    broker_pool_settle(&p, b, broker_worker_job_slot(b, &jobs[1]));
+    ck_assert_uint_eq(s->nidle, 2);
+    broker_pool_free(&p);
+}
+END_TEST
+
 START_TEST(test_pool_refuses_bad_names_and_too_many_services)
 {
     broker_pool_t p;
     broker_pool_init(&p, 300, 1);
     broker_worker_t *w;
-    ck_assert_int_eq(broker_pool_ready(&p, "a", 1, "", 0, 0, &w), DS_EINVAL);
-    ck_assert_int_eq(broker_pool_ready(&p, "", 0, "svc", 3, 0, &w), DS_EINVAL);
+    ck_assert_int_eq(broker_pool_ready(&p, "a", 1, "", 0, 1, 0, &w), DS_EINVAL);
+    ck_assert_int_eq(broker_pool_ready(&p, "", 0, "svc", 3, 1, 0, &w), DS_EINVAL);
     for (int i = 0; i < BROKER_MAX_SERVICES; i++) {
         char id[16], svc[16];
         snprintf(id, sizeof id, "w%d", i);
         snprintf(svc, sizeof svc, "s%d", i);
-        ck_assert_int_eq(broker_pool_ready(&p, id, strlen(id), svc, strlen(svc), 0, &w), 0);
+        ck_assert_int_eq(broker_pool_ready(&p, id, strlen(id), svc, strlen(svc), 1, 0, &w), 0);
     }
-    ck_assert_int_eq(broker_pool_ready(&p, "x", 1, "one.more", 8, 0, &w), DS_EINVAL);
-    ck_assert_int_eq(broker_pool_ready(&p, "x", 1, "s1", 2, 0, &w), 0); /* a known one is fine */
+    ck_assert_int_eq(broker_pool_ready(&p, "x", 1, "one.more", 8, 1, 0, &w), DS_EINVAL);
+    ck_assert_int_eq(broker_pool_ready(&p, "x", 1, "s1", 2, 1, 0, &w), 0); /* a known one is fine */
     broker_pool_free(&p);
 }
 END_TEST
@@ -456,6 +504,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_pool_dispatches_least_recently_used_idle_worker);
     tcase_add_test(tc, test_pool_expires_the_worker_silent_longest);
     tcase_add_test(tc, test_pool_refuses_bad_names_and_too_many_services);
+    tcase_add_test(tc, test_pool_credit_slots);
     tcase_add_test(tc, test_requests_time_out_oldest_first_and_are_bounded);
     suite_add_tcase(s, tc);
     return s;
