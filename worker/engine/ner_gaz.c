@@ -151,6 +151,54 @@ uint32_t ner_gaz_classes(const ner_gaz_t *gz, uint64_t key)
     return v ? *v & ~PREFIX_BIT : 0;
 }
 
+/* Marks phrase entry v as starting at token i and continuing to token j. */
+static void mark(uint32_t v, size_t i, size_t j, uint32_t *out)
+{
+    for (uint32_t cls = v & ((1u << NER_GAZ_NCLASSES) - 1); cls; cls &= cls - 1) {
+        int c = __builtin_ctz(cls);
+        out[i] |= NER_GAZ_B(c);
+        for (size_t k = i + 1; k <= j; k++) {
+            out[k] |= NER_GAZ_I(c);
+        }
+    }
+}
+
+/* The phrases starting at token i, whose entry alone is v. */
+static void tag_at(const ner_gaz_t *gz, const char *const *s, const uint32_t *len, const uint8_t *space,
+                   size_t n, size_t i, uint32_t v, uint32_t *out)
+{
+    if (!v) {
+        return;
+    }
+    mark(v, i, i, out);
+    if (!(v & PREFIX_BIT)) {
+        return;
+    }
+    ner_phash_t ph;
+    ner_phash_init(&ph);
+    ner_phash_add(&ph, s[i], len[i]);
+    for (size_t j = i + 1; j < n && j < i + NER_GAZ_MAX_TOKENS; j++) {
+        if (space[j]) {
+            ner_phash_space(&ph);
+        }
+        ner_phash_add(&ph, s[j], len[j]);
+        const uint32_t *e = ner_map_get(&gz->map, ner_phash_final(&ph));
+        if (!e) {
+            break;
+        }
+        mark(*e, i, j, out);
+        if (!(*e & PREFIX_BIT)) {
+            break;
+        }
+    }
+}
+
+uint32_t ner_gaz_entry(const ner_gaz_t *gz, uint64_t key)
+{
+    const uint32_t *v = ner_map_get(&gz->map, key);
+    return v ? *v : 0;
+}
+
 void ner_gaz_tag(const ner_gaz_t *gz, const char *const *s, const uint32_t *len, const uint8_t *space,
                  size_t n, uint32_t *out)
 {
@@ -158,26 +206,16 @@ void ner_gaz_tag(const ner_gaz_t *gz, const char *const *s, const uint32_t *len,
     for (size_t i = 0; i < n; i++) {
         ner_phash_t ph;
         ner_phash_init(&ph);
-        for (size_t j = i; j < n && j < i + NER_GAZ_MAX_TOKENS; j++) {
-            if (j > i && space[j]) {
-                ner_phash_space(&ph);
-            }
-            ner_phash_add(&ph, s[j], len[j]);
-            const uint32_t *v = ner_map_get(&gz->map, ner_phash_final(&ph));
-            if (!v) {
-                break;
-            }
-            for (int c = 0; c < NER_GAZ_NCLASSES; c++) {
-                if (*v & (1u << c)) {
-                    out[i] |= NER_GAZ_B(c);
-                    for (size_t k = i + 1; k <= j; k++) {
-                        out[k] |= NER_GAZ_I(c);
-                    }
-                }
-            }
-            if (!(*v & PREFIX_BIT)) {
-                break;
-            }
-        }
+        ner_phash_add(&ph, s[i], len[i]);
+        tag_at(gz, s, len, space, n, i, ner_gaz_entry(gz, ner_phash_final(&ph)), out);
+    }
+}
+
+void ner_gaz_tag_from(const ner_gaz_t *gz, const char *const *s, const uint32_t *len, const uint8_t *space,
+                      size_t n, const uint32_t *first, uint32_t *out)
+{
+    memset(out, 0, n * sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        tag_at(gz, s, len, space, n, i, first[i], out);
     }
 }

@@ -39,4 +39,12 @@ uint32_t ner_gaz_classes(const ner_gaz_t *gz, uint64_t key);
 void ner_gaz_tag(const ner_gaz_t *gz, const char *const *s, const uint32_t *len, const uint8_t *space,
                  size_t n, uint32_t *out);
 
+/* The entry of the one-token phrase with this key (the token's ner_props lower hash is
+ * its phrase key): 0 when none, else an opaque value for ner_gaz_tag_from. */
+uint32_t ner_gaz_entry(const ner_gaz_t *gz, uint64_t key);
+/* ner_gaz_tag given first[i], the ner_gaz_entry of token i alone: only tokens that
+ * open a longer phrase are hashed again. */
+void ner_gaz_tag_from(const ner_gaz_t *gz, const char *const *s, const uint32_t *len, const uint8_t *space,
+                      size_t n, const uint32_t *first, uint32_t *out);
+
 #endif

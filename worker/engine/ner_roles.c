@@ -17,12 +17,21 @@
 #define gaz_of(run, a, b) ner_gaz_span((run), (a), (b))
 #define WINDOW 8
 
-/* Index of the longest role phrase starting at token q and ending by limit, its length in *len. */
+/* Index of the longest role phrase starting at token q and ending by limit, its length in *len.
+ * The keys of [q, q + n) are ner_span_key's, hashed once for all n. */
 static int role_at(const ner_run_t *run, size_t q, size_t limit, size_t *len)
 {
+    const engine_doc_t *d = run->doc;
     int best = -1;
+    ner_phash_t ph;
+    ner_phash_init(&ph);
     for (size_t n = 1; n <= NER_ROLE_MAX_TOKENS && q + n <= limit; n++) {
-        const uint32_t *v = ner_map_get(&run->ner->roles, ner_span_key(run->doc, q, q + n));
+        size_t t = q + n - 1;
+        if (n > 1 && d->toks[t].start > d->toks[t - 1].end) {
+            ner_phash_space(&ph);
+        }
+        ner_phash_add(&ph, ner_tok_text(d, t), ner_tok_len(d, t));
+        const uint32_t *v = ner_map_get(&run->ner->roles, ner_phash_final(&ph));
         if (v) {
             best = (int)*v - 1, *len = n;
         }

@@ -178,6 +178,9 @@ static void known_names(ner_run_t *run)
             while (nfree < maxn && run->labels[i + nfree] == NER_O) {
                 nfree++; /* only spans of untagged tokens are looked up */
             }
+            if (nfree == 0 || !has_capital(d, i, i + nfree)) {
+                continue; /* a match needs a capital: none of these spans can match */
+            }
             prefix_keys(d, i, nfree, keys);
             for (size_t n = nfree; n >= 1; n--) {
                 const uint32_t *v = ner_map_get(&run->ner->known, keys[n - 1]);
@@ -356,12 +359,27 @@ static bool has_upper(const engine_doc_t *d, const ner_mention_t *m)
     return false;
 }
 
+/* 1 when sentence s is a headline or all-caps line: every word is capitalised by
+ * position. */
+static unsigned headline(const engine_doc_t *d, const engine_sent_t *s)
+{
+    size_t caps_n = 0, words = 0;
+    for (size_t t = s->tok_first; t < s->tok_end; t++) {
+        if (ner_tok_len(d, t) >= 4) {
+            words++, caps_n += is_cap(d, t);
+        }
+    }
+    return words >= 3 && caps_n * 5 >= words * 4;
+}
+
 static void false_positives(ner_run_t *run)
 {
     const engine_doc_t *d = run->doc;
     ner_map_t caps;
     ner_map_init(&caps, 256);
     mid_caps(run, &caps);
+    uint32_t memo_sent = UINT32_MAX; /* mentions come by sentence: one headline() per sentence */
+    unsigned memo = 0;
     for (size_t i = 0; i < run->nm; i++) {
         ner_mention_t *m = &run->m[i];
         const engine_sent_t *s = &d->sents[m->sent];
@@ -370,14 +388,10 @@ static void false_positives(ner_run_t *run)
                       (ner_tok_is(d, m->first - 1, "\"") || ner_tok_is(d, m->first - 1, "\xE2\x80\x9C")));
         unsigned sflags = 0;
         if (!start) {
-            /* headline and all-caps lines: every word is capitalised by position */
-            size_t caps_n = 0, words = 0;
-            for (size_t t = s->tok_first; t < s->tok_end; t++) {
-                if (ner_tok_len(d, t) >= 4) {
-                    words++, caps_n += is_cap(d, t);
-                }
+            if (m->sent != memo_sent) {
+                memo_sent = m->sent, memo = headline(d, s);
             }
-            sflags = words >= 3 && caps_n * 5 >= words * 4;
+            sflags = memo;
         }
         if (!has_upper(d, m) || ((start || sflags) && only_positional(run, m, &caps))) {
             m->dropped = true;
@@ -466,10 +480,37 @@ static void propagate(ner_run_t *run)
     ner_map_free(&found);
 }
 
+/* Mention indexes (packed with their first token above them) in position order; ties
+ * keep their index order, so the sort is stable. */
 static int by_position(const void *a, const void *b)
 {
-    const ner_mention_t *x = a, *y = b;
-    return x->first < y->first ? -1 : x->first > y->first;
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Orders the mentions by first token, stably.  They mostly are already (known names
+ * append theirs), and sorting 8-byte keys moves less than sorting the mentions. */
+static void sort_mentions(ner_run_t *run)
+{
+    size_t n = run->nm, i = 1;
+    while (i < n && run->m[i - 1].first <= run->m[i].first) {
+        i++;
+    }
+    if (i >= n) {
+        return;
+    }
+    uint64_t *key = ds_xmalloc(n * sizeof *key);
+    for (i = 0; i < n; i++) {
+        key[i] = (uint64_t)run->m[i].first << 32 | i;
+    }
+    qsort(key, n, sizeof *key, by_position);
+    ner_mention_t *sorted = ds_xmalloc(run->cap_m * sizeof *sorted);
+    for (i = 0; i < n; i++) {
+        sorted[i] = run->m[key[i] & 0xFFFFFFFFu];
+    }
+    free(run->m);
+    run->m = sorted;
+    free(key);
 }
 
 void ner_rules(ner_run_t *run)
@@ -481,7 +522,5 @@ void ner_rules(ner_run_t *run)
             rules[k](run);
         }
     }
-    if (run->nm > 1) { /* qsort(NULL, 0, ...) is undefined behaviour */
-        qsort(run->m, run->nm, sizeof *run->m, by_position);
-    }
+    sort_mentions(run);
 }

@@ -16,6 +16,7 @@ void ner_stack_work_free(ner_stack_work_t *w)
         ner_map_free(&w->words);
     }
     free(w->cnt);
+    free(w->row);
     memset(w, 0, sizeof *w);
 }
 
@@ -92,11 +93,16 @@ void ner_stack_doc(const uint64_t *lower, const uint8_t *l1, const uint8_t *form
     }
     ner_map_clear(&w->words);
     w->rows = 0;
+    if (w->cap_tok < n) {
+        w->cap_tok = n;
+        w->row = ds_xrealloc(w->row, n * sizeof *w->row);
+    }
     for (size_t i = 0; i < n; i++) {
         if (lower[i] == 0) {
             continue;
         }
         uint32_t *row = row_of(w, lower[i]);
+        w->row[i] = (uint32_t)(row - w->cnt);
         row[type_of(l1[i])]++;
         if (form[i]) {
             row[8 + form[i]]++;
@@ -108,7 +114,7 @@ void ner_stack_doc(const uint64_t *lower, const uint8_t *l1, const uint8_t *form
     }
     for (size_t i = 0; i < n; i++) {
         if (lower[i] != 0) {
-            summarise(row_of(w, lower[i]), l1, form, i, &st[i]);
+            summarise(w->cnt + w->row[i], l1, form, i, &st[i]);
         } else {
             memset(&st[i], 0, sizeof st[i]);
         }

@@ -32,6 +32,8 @@ typedef struct {
     ner_map_t words; /* lowercase hash -> 1 + row of cnt */
     uint32_t *cnt;   /* per word: 5 label-type counts (O, PER, ORG, LOC, NORP), 4 multi-token counts */
     size_t rows, cap;
+    uint32_t *row; /* per token: offset of its word's counts in cnt */
+    size_t cap_tok;
 } ner_stack_work_t;
 
 void ner_stack_work_free(ner_stack_work_t *w);

@@ -22,8 +22,14 @@ void ner_tag_work_free(ner_tag_work_t *w)
     free(w->idx);
     free(w->vecs);
     free(w->live);
+    free(w->wprops);
+    free(w->wgaz);
+    free(w->first);
     if (w->types.cap) {
         ner_map_free(&w->types);
+    }
+    if (w->words.cap) {
+        ner_map_free(&w->words);
     }
     memset(w, 0, sizeof *w);
 }
@@ -47,7 +53,58 @@ static void reserve(ner_tag_work_t *w, size_t n)
     w->idx = ds_xrealloc(w->idx, cap * sizeof *w->idx);
     w->vecs = ds_xrealloc(w->vecs, cap * sizeof *w->vecs);
     w->live = ds_xrealloc(w->live, cap);
+    w->first = ds_xrealloc(w->first, cap * sizeof *w->first);
     w->cap = cap;
+}
+
+/* A 64-bit hash of a token's bytes, eight at a time. */
+static uint64_t text_key(const char *s, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL * (n + 1), x;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&x, s + i, 8);
+        h = (h ^ x) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    for (x = 0; i < n; i++) {
+        x = x << 8 | (uint8_t)s[i];
+    }
+    h = (h ^ x) * 0xc4ceb9fe1a85ec53ULL;
+    return h ^ h >> 29;
+}
+
+/* w->props[0..n) and w->gaz[0..n) of tokens s[0..n): the props of each distinct text
+ * are computed once and kept in w (a pure function of the bytes). */
+static void sentence_props(const ner_gaz_t *gz, const char *const *s, const uint32_t *len,
+                           const uint8_t *space, size_t n, ner_tag_work_t *w)
+{
+    if (w->words.cap == 0) {
+        ner_map_init(&w->words, 1024);
+    }
+    if (w->nwords + n > NER_TAG_MAX_TYPES) {
+        ner_map_clear(&w->words); /* bounded memory */
+        w->nwords = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t *v = ner_map_put(&w->words, text_key(s[i], len[i]), 0);
+        if (*v == 0) {
+            if (w->nwords == w->cap_words) {
+                w->cap_words = w->cap_words ? w->cap_words * 2 : 256;
+                w->wprops = ds_xrealloc(w->wprops, w->cap_words * sizeof *w->wprops);
+                w->wgaz = ds_xrealloc(w->wgaz, w->cap_words * sizeof *w->wgaz);
+            }
+            ner_props(s[i], len[i], 0, &w->wprops[w->nwords]);
+            w->wgaz[w->nwords] = ner_gaz_entry(gz, w->wprops[w->nwords].lower);
+            *v = (uint32_t)++w->nwords;
+        }
+        w->props[i] = w->wprops[*v - 1];
+        w->first[i] = w->wgaz[*v - 1];
+    }
+    ner_gaz_tag_from(gz, s, len, space, n, w->first, w->gaz);
+    for (size_t i = 0; i < n; i++) {
+        w->props[i].gaz = w->gaz[i];
+    }
 }
 
 void ner_tag_features(const ner_gaz_t *gz, const char *const *s, const uint32_t *len, const uint8_t *space,
@@ -257,10 +314,7 @@ void ner_tag_sentence_stacked(const ner_model_t *m, const ner_gaz_t *gz, const c
         return;
     }
     reserve(w, n);
-    ner_gaz_tag(gz, s, len, space, n, w->gaz);
-    for (size_t i = 0; i < n; i++) {
-        ner_props(s[i], len[i], w->gaz[i], &w->props[i]);
-    }
+    sentence_props(gz, s, len, space, n, w);
     unsigned sflags = ner_sentence_flags(w->props, n);
     ner_sentence_chains(w->props, n, sflags);
     decode(m, n, sflags, w, st, NULL, NULL, labels);

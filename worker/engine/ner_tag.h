@@ -39,6 +39,13 @@ typedef struct {
      * score vectors of a position past the sentence edge, once edge_ok has its bit */
     float edge[4][4 * NER_NLABELS];
     unsigned edge_ok;
+    /* per distinct token text: its ner_props (without gazetteer bits) and the
+     * gazetteer's entry for it alone (ner_gaz_entry); lives as long as the work */
+    ner_map_t words;
+    ner_props_t *wprops;
+    uint32_t *wgaz;
+    size_t nwords, cap_words;
+    uint32_t *first; /* per token: its wgaz */
 } ner_tag_work_t;
 
 void ner_tag_work_free(ner_tag_work_t *w);
