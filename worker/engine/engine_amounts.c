@@ -116,12 +116,22 @@ static double magnitude_word(const char *w)
 
 /* The number at token k, with a suffix magnitude ("5bn") and a following magnitude
  * word ("13.7 billion"); *end is the token after it.  False when k is no number. */
-static bool number_at(const am_t *c, size_t k, double *v, size_t *end)
+static bool number_parse(const am_t *c, size_t k, double *v, size_t *end);
+
+/* Called for every token: the cheap test inline, the parsing (buffers, strtod)
+ * out of line. */
+static inline bool number_at(const am_t *c, size_t k, double *v, size_t *end)
 {
     const engine_result_t *r = c->r;
     if (k >= r->n_toks || !(r->toks[k].flags & ENGINE_TOK_NUMBER) || (r->toks[k].flags & ENGINE_TOK_HYPHEN)) {
         return false;
     }
+    return number_parse(c, k, v, end);
+}
+
+static __attribute__((noinline)) bool number_parse(const am_t *c, size_t k, double *v, size_t *end)
+{
+    const engine_result_t *r = c->r;
     char buf[48], *e;
     const engine_tok_t *t = &r->toks[k];
     size_t n = 0;

@@ -43,6 +43,8 @@ typedef struct {
     uint16_t flags;    /* ENGINE_VF_* */
     uint8_t syllables; /* English syllable estimate + 1, 0 until computed */
     uint8_t time_word; /* engine_dates.c's code for a time word, 0 for none */
+    uint8_t xlang;     /* stopword-language index + 1 of xstem, 0 when none */
+    uint32_t xstem;    /* stem id in one other language (the last one asked) */
 } engine_vocab_t;
 
 typedef struct engine_data engine_data_t;

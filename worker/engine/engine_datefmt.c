@@ -173,8 +173,8 @@ int engine_month_at(const engine_result_t *r, size_t k)
         buf[--n] = '\0';
     }
     bool cap = (r->toks[k].flags & ENGINE_TOK_CAP) != 0;
-    for (size_t i = 0; i < sizeof MONTHS / sizeof MONTHS[0]; i++) {
-        if (strcmp(buf, MONTHS[i].name) == 0 && (cap || !MONTHS[i].english)) {
+    for (size_t i = 0; i < sizeof MONTHS / sizeof MONTHS[0]; i++) { /* first byte before strcmp */
+        if (MONTHS[i].name[0] == buf[0] && strcmp(buf, MONTHS[i].name) == 0 && (cap || !MONTHS[i].english)) {
             return MONTHS[i].month;
         }
     }
@@ -191,7 +191,7 @@ int engine_weekday_at(const engine_result_t *r, size_t k)
     char buf[16];
     engine_tok_fold(r, k, buf, sizeof buf);
     for (int i = 0; i < 7; i++) {
-        if (strcmp(buf, DAYS[i]) == 0) {
+        if (DAYS[i][0] == buf[0] && strcmp(buf, DAYS[i]) == 0) {
             return i + 1;
         }
     }

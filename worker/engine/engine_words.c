@@ -27,6 +27,9 @@ static void reset_cache(engine_data_t *d)
     }
     engine_lex_truncate(&d->vocab, d->vocab_static);
     engine_lex_truncate(&d->stems, d->stems_static);
+    for (size_t id = 0; id < d->vocab_static; id++) {
+        d->ventries[id].xlang = 0; /* may name a dropped stem */
+    }
 }
 
 /* Folds s[0..n) into buf and hashes it (engine_hash of the folded bytes) in one
@@ -98,6 +101,26 @@ static uint32_t english_stem(engine_data_t *d, uint32_t id)
     return v->stem;
 }
 
+/* Stem of a vocabulary word in another language; the entry caches it for one
+ * such language at a time (li, the language's stopword index, when it has one),
+ * so Snowball runs once per word while documents stay in that language. */
+static uint32_t other_stem(engine_data_t *d, const char *lang, int li, uint32_t id)
+{
+    if (li >= 0 && d->ventries[id].xlang == li + 1) {
+        return d->ventries[id].xstem;
+    }
+    size_t n;
+    const char *key = engine_lex_key(&d->vocab, id, &n);
+    char st[FOLD_MAX];
+    size_t m = engine_stem(d, lang, key, n, st, sizeof st);
+    uint32_t stem = engine_stem_add(d, st, m);
+    if (li >= 0) {
+        d->ventries[id].xlang = (uint8_t)(li + 1);
+        d->ventries[id].xstem = stem;
+    }
+    return stem;
+}
+
 void engine_words_stem(engine_t *e, engine_result_t *r)
 {
     engine_data_t *d = e->data;
@@ -117,10 +140,6 @@ void engine_words_stem(engine_t *e, engine_result_t *r)
             w->stem = english_stem(d, w->vocab);
             continue;
         }
-        size_t n;
-        const char *key = engine_lex_key(&d->vocab, w->vocab, &n);
-        char st[FOLD_MAX];
-        size_t m = engine_stem(d, r->lang, key, n, st, sizeof st);
-        w->stem = engine_stem_add(d, st, m);
+        w->stem = other_stem(d, r->lang, li, w->vocab);
     }
 }
