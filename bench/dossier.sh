@@ -12,12 +12,15 @@ DS_WORKER_BIN="$BIN/dossier-worker"
 DS_WINDOW=256
 # The trivial job runs with the worker setting that measured best for it: on 2 cores,
 # in one session, --concurrency 2 went from 2,439-2,525 docs/s (--prefetch 1) to
-# 6,900-7,200 (--prefetch 32); --prefetch 16 and 64 and --concurrency 4 were within
-# the noise of that, so the children stay at nproc like the peers' workers.  Each
-# child is DS_PREFETCH standard MDP workers and stores the documents it holds in one
-# Redis pipeline.  BENCH_DS_PREFETCH=1 measures one document at a time (the default of
+# 6,900-7,200 (--prefetch 32, then K sockets per child).  Since --prefetch became MDP
+# credit on one socket, larger windows cost less: interleaved runs on 2026-11-27 gave
+# pipeline CPU/doc 158-177 us (--prefetch 32), 143-158 (64) and 139-149 (256), with
+# fewer context switches per document the larger the window.  Children stay at nproc
+# like the peers' workers.  Each child holds up to DS_PREFETCH documents (the credit
+# it asks the broker for) and stores a batch with one script call.
+# BENCH_DS_PREFETCH=1 measures one document at a time (the default of
 # dossier-worker).  The full-analysis, scaling and journal runs keep the defaults.
-DS_PREFETCH=${BENCH_DS_PREFETCH:-32}
+DS_PREFETCH=${BENCH_DS_PREFETCH:-256}
 
 ds_launch() { # CHILDREN ANALYSIS TAG [WORKER_FLAGS...]
   local children=$1 analysis=$2 tag=$3 i

@@ -33,7 +33,7 @@ static const ds_setting_t table[] = {
     {"concurrency", DS_SET_INT, &s_concurrency, "0", NULL,
      "worker processes to run; 0 = number of CPU cores"},
     {"prefetch", DS_SET_INT, &s_prefetch, "1", NULL,
-     "documents each process holds at once (1-64; above 1 the worker asks the broker for that credit in "
+     "documents each process holds at once (1-256; above 1 the worker asks the broker for that credit in "
      "READY): it analyses the ready ones and stores them in one Redis pipeline"},
     {"prefix", DS_SET_STR, &s_prefix, "dossier", NULL, "prefix of every Redis key written"},
     {"max-jobs", DS_SET_INT, &s_max_jobs, "100000", NULL,
@@ -98,7 +98,7 @@ static int validate(worker_opts_t *o)
     if (s_prefix[0] == '\0' || strchr(s_prefix, ' ')) {
         return bad("--prefix must be a non-empty word");
     }
-    if (s_concurrency < 0 || s_concurrency > 1024 || s_prefetch < 1 || s_prefetch > 64 || s_max_jobs < 0 ||
+    if (s_concurrency < 0 || s_concurrency > 1024 || s_prefetch < 1 || s_prefetch > 256 || s_max_jobs < 0 ||
         s_ttl < 0 || s_maxlen < 0 || s_cpu < 0 || s_max_doc < 1 || s_max_doc > 256 * 1024 * 1024 ||
         s_hb < 10 || s_rtimeout < 10 || s_giveup < 0 || s_drain < 0) {
         return bad("a numeric setting is out of range (see --help)");

@@ -18,7 +18,7 @@ typedef struct {
     const char *data_dir;     /* engine data; "" means engine_default_data_dir() */
     bool counts_only;         /* --analysis counts: ENGINE_COUNTS mode */
     int concurrency;          /* children to keep running (>= 1 after validation) */
-    int prefetch;             /* documents a child holds at once (MDP credit), 1..64; 1 = plain MDP */
+    int prefetch;             /* documents a child holds at once (MDP credit), 1..256; 1 = plain MDP */
     int64_t max_jobs;         /* retire a child after this many documents; 0 = never */
     int64_t result_ttl_s;     /* EXPIRE on the document hash; 0 = none */
     int64_t results_maxlen;   /* XADD MAXLEN ~ for the streams; 0 = unbounded */
