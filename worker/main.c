@@ -32,7 +32,7 @@ static const ds_setting_t table[] = {
      "Redis to write results to: redis://[user:password@]host[:port][/db] or unix:///path/redis.sock[?db=N]"},
     {"concurrency", DS_SET_INT, &s_concurrency, "0", NULL,
      "worker processes to run; 0 = number of CPU cores"},
-    {"prefetch", DS_SET_INT, &s_prefetch, "1", NULL,
+    {"prefetch", DS_SET_INT, &s_prefetch, "8", NULL,
      "documents each process holds at once (1-256; above 1 the worker asks the broker for that credit in "
      "READY): it analyses the ready ones and stores them in one Redis pipeline"},
     {"prefix", DS_SET_STR, &s_prefix, "dossier", NULL, "prefix of every Redis key written"},

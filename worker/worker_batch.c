@@ -63,12 +63,20 @@ static bool batch_wait(void *arg, int64_t ms)
     }
 }
 
-/* Takes every request already received (at most limit) and analyses it. */
+/* A batch stops taking documents once it has analysed for this long: the first
+ * document of a batch waits for the others' analysis before it is stored and
+ * answered, so this bounds what batching adds to its latency (the rest wait, already
+ * received, for the next batch). */
+#define BATCH_MAX_US 5000
+
+/* Takes the requests already received (at most limit, for at most BATCH_MAX_US of
+ * analysis) and analyses them. */
 static size_t take_all(batch_t *b, size_t limit)
 {
     size_t n = 0;
+    int64_t t0 = ds_now_us();
     worker_cpu_batch(true);
-    for (size_t i = 0; i < b->k && n < limit; i++) {
+    for (size_t i = 0; i < b->k && n < limit && ds_now_us() - t0 < BATCH_MAX_US; i++) {
         slot_t *s = &b->slots[i];
         zframe_t *body = NULL;
         if (s->held || worker_mdp_take(b->m, &body, &s->client) != 1) {

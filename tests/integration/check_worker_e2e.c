@@ -2,8 +2,9 @@
  * redis-server, counting: documents submitted while children are SIGKILLed, while
  * Redis is shut down and started again, paused, or out of memory, all end up done
  * with exactly one entry each in dossier:results.  Nothing lost, nothing duplicated.
- * The same with --prefetch 4 (children of 4 MDP workers storing batches in one Redis
- * pipeline): children killed holding batches, batches failing in Redis.
+ * The same with --prefetch 4 (children holding up to 4 documents, MDP credit, storing
+ * a batch with one script call): children killed holding batches, batches failing
+ * in Redis.
  *
  * Each test has its own Redis (tests stop and restart it), broker and worker.
  * The producer is the raw RFC 7 client of tests/support. */
@@ -69,8 +70,9 @@ static void stack_start(stack_t_ *s, const char *children, const char *const *wo
     free(bin);
     ck_assert_msg(ds_test_eventually(endpoint_written, s, 10000), "broker wrote no endpoint file");
     snprintf(log, sizeof log, "%s/worker.log", s->dir);
-    const char *args[24] = {"--concurrency", children, "--analysis", "counts"};
-    int k = 4;
+    /* one document at a time (plain MDP) unless a test asks for --prefetch */
+    const char *args[24] = {"--concurrency", children, "--analysis", "counts", "--prefetch", "1"};
+    int k = 6;
     for (int i = 0; worker_extra && worker_extra[i]; i++) {
         args[k++] = worker_extra[i];
     }
@@ -280,7 +282,7 @@ START_TEST(test_documents_while_redis_is_out_of_memory_are_all_done_once)
 }
 END_TEST
 
-/* --prefetch 4: each child is 4 MDP workers and stores a batch in one pipeline.
+/* --prefetch 4: each child holds up to 4 documents and stores a batch at once.
  * Redis is paused for writes while each group is submitted, so the children hold
  * full batches waiting on Redis when one of them is killed. */
 START_TEST(test_prefetch_4_children_killed_holding_batches_all_done_once)

@@ -39,8 +39,9 @@ static void world_start(world_t *w, const char *const *extra)
     w->b = tb_new();
     w->dir = ds_test_tmpdir("wmdp");
     snprintf(w->log, sizeof w->log, "%s/worker.log", w->dir);
-    const char *args[24] = {"--concurrency", "1", "--analysis", "counts"};
-    int n = 4;
+    /* plain MDP (one request at a time) unless a test asks for more */
+    const char *args[24] = {"--concurrency", "1", "--analysis", "counts", "--prefetch", "1"};
+    int n = 6;
     for (int i = 0; extra && extra[i]; i++) {
         args[n++] = extra[i];
     }
@@ -308,9 +309,6 @@ START_TEST(test_sigterm_sends_disconnect_and_exits_zero)
 }
 END_TEST
 
-/* --prefetch 3: one child is 3 MDP workers (3 READYs, 3 identities); 3 requests
- * sent at once are all stored and each REPLY comes from the socket its request went
- * to; SIGTERM sends DISCONNECT on all 3. */
 /* --prefetch 3: one socket, READY with credit 3, three requests in flight at once,
  * each answered with its own client address; one DISCONNECT on SIGTERM. */
 START_TEST(test_prefetch_3_child_takes_3_requests_on_one_socket_with_credit)
