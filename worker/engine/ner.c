@@ -27,6 +27,13 @@ uint64_t ner_span_key(const engine_doc_t *d, size_t first, size_t end)
     return ner_phash_final(&ph);
 }
 
+void ner_add_prefixes(ner_map_t *map, const char *phrase, size_t len)
+{
+    for (size_t p = 1; p <= len; p++) {
+        *ner_map_put(map, ner_phrase_key(phrase, p), 0) = 1;
+    }
+}
+
 bool ner_tok_cap(const engine_doc_t *d, size_t i)
 {
     const unsigned char *s = (const unsigned char *)ner_tok_text(d, i);
@@ -92,6 +99,7 @@ static int load_roles(ner_t *ner, const char *dir, char *errstr, size_t errlen)
     size_t cap = 64;
     ner->role_list = ds_xmalloc(cap * sizeof *ner->role_list);
     ner_map_init(&ner->roles, 512);
+    ner_map_init(&ner->role_pre, 4096);
     for (char *l = ner->roles_buf, *nl; l && *l; l = nl) {
         nl = strchr(l, '\n');
         if (nl) {
@@ -109,6 +117,7 @@ static int load_roles(ner_t *ner, const char *dir, char *errstr, size_t errlen)
         r->canon = f1 + 1;
         snprintf(r->cc, sizeof r->cc, "%.2s", f2 ? f2 : "");
         *ner_map_put(&ner->roles, ner_phrase_key(l, strlen(l)), 0) = (uint32_t)++ner->n_roles;
+        ner_add_prefixes(&ner->role_pre, l, strlen(l));
     }
     return 0;
 }
@@ -125,6 +134,7 @@ static int load_known(ner_t *ner, const char *dir, char *errstr, size_t errlen)
         return DS_EIO;
     }
     ner_map_init(&ner->known, 256);
+    ner_map_init(&ner->known_pre, 2048);
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\r\n")] = '\0';
         char *tab = strchr(line, '\t');
@@ -135,6 +145,7 @@ static int load_known(ner_t *ner, const char *dir, char *errstr, size_t errlen)
         for (uint32_t t = 0; t < 4; t++) {
             if (strcmp(line, types[t]) == 0) {
                 *ner_map_put(&ner->known, ner_phrase_key(tab + 1, strlen(tab + 1)), 0) = t + 1;
+                ner_add_prefixes(&ner->known_pre, tab + 1, strlen(tab + 1));
             }
         }
     }
@@ -191,9 +202,11 @@ void ner_destroy(ner_t **self_p)
     }
     if (ner->role_list) {
         ner_map_free(&ner->roles);
+        ner_map_free(&ner->role_pre);
     }
     if (ner->known.cap) {
         ner_map_free(&ner->known);
+        ner_map_free(&ner->known_pre);
     }
     free(ner->role_list);
     free(ner->roles_buf);

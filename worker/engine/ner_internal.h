@@ -39,7 +39,10 @@ struct ner {
     ner_role_t *role_list;
     size_t n_roles;
     char *roles_buf;
-    ner_map_t known;    /* phrase key of a well-known name (names.tsv) -> type + 1 */
+    ner_map_t known; /* phrase key of a well-known name (names.tsv) -> type + 1 */
+    /* phrase keys of every prefix of a role phrase, of a well-known name: a span whose
+     * first tokens are no such prefix cannot be one (ner_add_prefixes) */
+    ner_map_t role_pre, known_pre;
     unsigned rules_off; /* NER_RULE_* bits of rules to skip (evaluation only) */
 };
 
@@ -88,6 +91,9 @@ static inline uint32_t ner_tok_len(const engine_doc_t *d, size_t i)
     return d->toks[i].end - d->toks[i].start;
 }
 uint64_t ner_span_key(const engine_doc_t *d, size_t first, size_t end);
+/* Adds the phrase key of every byte prefix of phrase to map (value 1), so that the key
+ * of any tokens a matching span starts with is there, however they were cut. */
+void ner_add_prefixes(ner_map_t *map, const char *phrase, size_t len);
 /* Case-insensitive ASCII comparison of token i with word. */
 bool ner_tok_is(const engine_doc_t *d, size_t i, const char *word);
 /* Country of a demonym or country name at tokens [first, end) ("then-Iranian" too), or NULL. */

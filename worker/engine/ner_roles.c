@@ -31,7 +31,11 @@ static int role_at(const ner_run_t *run, size_t q, size_t limit, size_t *len)
             ner_phash_space(&ph);
         }
         ner_phash_add(&ph, ner_tok_text(d, t), ner_tok_len(d, t));
-        const uint32_t *v = ner_map_get(&run->ner->roles, ner_phash_final(&ph));
+        uint64_t key = ner_phash_final(&ph);
+        if (!ner_map_get(&run->ner->role_pre, key)) {
+            break; /* no role starts with these tokens */
+        }
+        const uint32_t *v = ner_map_get(&run->ner->roles, key);
         if (v) {
             best = (int)*v - 1, *len = n;
         }

@@ -143,8 +143,9 @@ static void compounds(ner_run_t *run)
     free(owner);
 }
 
-/* keys[k] = ner_span_key(d, i, i + k + 1) for k < n, normalising each token once. */
-static void prefix_keys(const engine_doc_t *d, size_t i, size_t n, uint64_t *keys)
+/* keys[k] = ner_span_key(d, i, i + k + 1) for k < n, normalising each token once, as
+ * long as they are prefixes of a well-known name; returns how many. */
+static size_t prefix_keys(const ner_t *ner, const engine_doc_t *d, size_t i, size_t n, uint64_t *keys)
 {
     ner_phash_t ph;
     ner_phash_init(&ph);
@@ -154,7 +155,11 @@ static void prefix_keys(const engine_doc_t *d, size_t i, size_t n, uint64_t *key
         }
         ner_phash_add(&ph, ner_tok_text(d, i + k), ner_tok_len(d, i + k));
         keys[k] = ner_phash_final(&ph);
+        if (!ner_map_get(&ner->known_pre, keys[k])) {
+            return k; /* no name starts with these tokens, nor with more of them */
+        }
     }
+    return n;
 }
 
 /* Well-known names (names.tsv): an untagged match becomes a mention, a mention that
@@ -170,6 +175,7 @@ static void known_names(ner_run_t *run)
             m->type = (uint8_t)(*v - 1);
         }
     }
+    size_t nu = 0, from = 0; /* nu: the first capital letter at or after byte from */
     for (size_t s = 0; s < d->n_sents; s++) {
         size_t end = d->sents[s].tok_end;
         for (size_t i = d->sents[s].tok_first; i < end; i++) {
@@ -178,10 +184,16 @@ static void known_names(ner_run_t *run)
             while (nfree < maxn && run->labels[i + nfree] == NER_O) {
                 nfree++; /* only spans of untagged tokens are looked up */
             }
-            if (nfree == 0 || !has_capital(d, i, i + nfree)) {
-                continue; /* a match needs a capital: none of these spans can match */
+            if (nu < d->toks[i].start || d->toks[i].start < from) { /* first capital from token i */
+                nu = from = d->toks[i].start;
+                while (nu < d->len && !(d->text[nu] >= 'A' && d->text[nu] <= 'Z')) {
+                    nu++;
+                }
             }
-            prefix_keys(d, i, nfree, keys);
+            if (nfree == 0 || nu >= d->toks[i + nfree - 1].end) {
+                continue; /* a match needs a capital (has_capital): none of these spans can */
+            }
+            nfree = prefix_keys(run->ner, d, i, nfree, keys);
             for (size_t n = nfree; n >= 1; n--) {
                 const uint32_t *v = ner_map_get(&run->ner->known, keys[n - 1]);
                 if (v && has_capital(d, i, i + n)) {

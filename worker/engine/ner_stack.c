@@ -138,6 +138,56 @@ size_t ner_feat_stack(const ner_stack_t *st, size_t n, size_t i, const ner_props
     return k;
 }
 
+void ner_stack_keys_init(ner_stack_keys_t *k)
+{
+    for (unsigned a = 0; a < 6; a++) {
+        for (unsigned b = 0; b < 4; b++) {
+            k->maj[a][b] = ner_feat_key(F_ST_MAJ, a, b);
+        }
+        for (unsigned b = 0; b < 5; b++) {
+            k->l1maj[a][b] = ner_feat_key(F_ST_L1MAJ, a, b);
+        }
+    }
+    for (unsigned a = 0; a < 5; a++) {
+        k->multi[a] = ner_feat_key(F_ST_MULTI, a, 0);
+    }
+    for (unsigned a = 0; a < 48; a++) {
+        for (unsigned b = 0; b < 5; b++) {
+            k->majcas[a][b] = ner_feat_key(F_ST_MAJCAS, a, b);
+        }
+    }
+    for (unsigned a = 0; a < 64; a++) {
+        for (unsigned b = 0; b < 64; b++) {
+            k->neigh[a][b] = ner_feat_key(F_ST_NEIGH, a, b);
+        }
+    }
+    for (unsigned a = 0; a < 4; a++) {
+        for (unsigned b = 0; b < 10; b++) {
+            k->casing[a][b] = ner_feat_key(F_ST_CASING, a, b);
+        }
+    }
+}
+
+size_t ner_feat_stack_keys(const ner_stack_keys_t *k, const ner_stack_t *st, size_t n, size_t i,
+                           const ner_props_t *t, uint32_t *out)
+{
+    const ner_stack_t *c = &st[i];
+    unsigned prev = i > 0 ? st[i - 1].maj * 8u + st[i - 1].multi : 63,
+             next = i + 1 < n ? st[i + 1].maj * 8u + st[i + 1].multi : 63;
+    unsigned mm = c->maj * 8u + c->multi, cf = t->cas * 2u + (i == 0);
+    if (c->maj >= 6 || c->others >= 4 || c->multi >= 5 || mm >= 48 || t->cas >= 5 || t->cpos >= 5 ||
+        prev >= 64 || next >= 64 || c->casing >= 4) {
+        return ner_feat_stack(st, n, i, t, out); /* (never: the summaries are small numbers) */
+    }
+    out[0] = k->maj[c->maj][c->others];
+    out[1] = k->multi[c->multi];
+    out[2] = k->majcas[mm][t->cas];
+    out[3] = k->l1maj[c->maj][t->cpos];
+    out[4] = k->neigh[prev][next];
+    out[5] = k->casing[c->casing][cf];
+    return 6;
+}
+
 void ner_doc_work_free(ner_doc_work_t *w)
 {
     ner_tag_work_free(&w->w1);

@@ -53,6 +53,16 @@ void ner_stack_doc(const uint64_t *lower, const uint8_t *l1, const uint8_t *form
 #define NER_STACK_FEATS 6
 size_t ner_feat_stack(const ner_stack_t *st, size_t n, size_t i, const ner_props_t *t, uint32_t *out);
 
+/* Every key ner_feat_stack can make, by its small values (17 KB), so that the runtime
+ * looks them up instead of hashing six per token. */
+typedef struct ner_stack_keys {
+    uint32_t maj[6][4], multi[5], majcas[48][5], l1maj[6][5], neigh[64][64], casing[4][10];
+} ner_stack_keys_t;
+void ner_stack_keys_init(ner_stack_keys_t *k);
+/* ner_feat_stack through the table. */
+size_t ner_feat_stack_keys(const ner_stack_keys_t *k, const ner_stack_t *st, size_t n, size_t i,
+                           const ner_props_t *t, uint32_t *out);
+
 /* 1 when a sentence of m tokens is worth a second look: one of its capitalised or
  * tagged words occurs elsewhere in the document with an entity reading. */
 int ner_stack_evidence(const ner_stack_t *st, const ner_props_t *p, size_t m);

@@ -25,6 +25,7 @@ void ner_tag_work_free(ner_tag_work_t *w)
     free(w->wprops);
     free(w->wgaz);
     free(w->first);
+    free(w->skeys);
     if (w->types.cap) {
         ner_map_free(&w->types);
     }
@@ -182,7 +183,7 @@ static void emission(const ner_model_t *m, ner_tag_work_t *w, const float *const
     size_t nf = w->nfeats[i];
     memcpy(f, w->feats + i * NER_MAX_FEATS, nf * sizeof *f);
     if (st) {
-        nf += ner_feat_stack(st, n, i, &w->props[i], f + nf);
+        nf += ner_feat_stack_keys(w->skeys, st, n, i, &w->props[i], f + nf);
     }
     emit_feats(m, f, nf, out);
     add(out, vecs[i]);
@@ -260,6 +261,10 @@ static void decode(const ner_model_t *m, size_t n, unsigned sflags, ner_tag_work
     if (w->ntypes + n > NER_TAG_MAX_TYPES && w->types.cap) {
         ner_map_clear(&w->types); /* bounded memory; only ever between sentences */
         w->ntypes = 0;
+    }
+    if (st && !w->skeys) {
+        w->skeys = ds_xmalloc(sizeof *w->skeys);
+        ner_stack_keys_init(w->skeys);
     }
     size_t *idx = w->idx; /* the vectors of live tokens and their neighbours at +-2 */
     for (size_t i = 0; i < n; i++) {

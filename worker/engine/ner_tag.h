@@ -45,7 +45,8 @@ typedef struct {
     ner_props_t *wprops;
     uint32_t *wgaz;
     size_t nwords, cap_words;
-    uint32_t *first; /* per token: its wgaz */
+    uint32_t *first;              /* per token: its wgaz */
+    struct ner_stack_keys *skeys; /* the second pass's feature keys, made at its first use */
 } ner_tag_work_t;
 
 void ner_tag_work_free(ner_tag_work_t *w);
