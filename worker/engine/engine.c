@@ -85,6 +85,13 @@ engine_t *engine_new(const char *data_dir, char *errstr, size_t errlen)
         engine_destroy(&e);
         return NULL;
     }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/engine/events.tsv", dir);
+    e->events = engine_events_load(path, errstr, errlen);
+    if (e->events == NULL) {
+        engine_destroy(&e);
+        return NULL;
+    }
     return e;
 }
 
@@ -95,6 +102,7 @@ void engine_destroy(engine_t **self_p)
     }
     engine_t *e = *self_p;
     engine_ner_unload(e);
+    engine_events_free(&e->events);
     engine_data_free(e);
     free(e->data_dir);
     free(e->words);
@@ -185,6 +193,7 @@ static void run_stages(engine_t *e, engine_result_t *r)
     STAGE("summary", engine_summarize(e, r));
     STAGE("themes", engine_themes(e, r));
     STAGE("quotes", engine_quotes(r));
+    STAGE("events", engine_events(e, r));
     STAGE("simhash", engine_simhash(e, r));
 }
 

@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "ds_json.h"
 #include "engine_arena.h"
+#include "engine_events.h"
 #include "engine_text.h"
 
 #include <stdbool.h>
@@ -46,8 +47,9 @@ static inline bool engine_is_content(const engine_word_t *w, const engine_tok_t 
 struct engine {
     char *data_dir;
     engine_data_t *data;
-    void *ner;                  /* NER/geo state when that stage is built in, else NULL */
-    engine_stage_fn stage_hook; /* benchmarks only */
+    void *ner;                   /* NER/geo state when that stage is built in, else NULL */
+    engine_events_lex_t *events; /* data/engine/events.tsv */
+    engine_stage_fn stage_hook;  /* benchmarks only */
     void *stage_ctx;
 
     /* scratch reused from one document to the next (no per-document allocation) */
@@ -147,6 +149,8 @@ struct engine_result {
     size_t n_amounts, cap_amounts;
     engine_quote_t *quotes;
     size_t n_quotes, cap_quotes;
+    engine_event_t *events;
+    size_t n_events;
     uint64_t simhash;
 
     const char *warnings[ENGINE_MAX_WARNINGS];
@@ -202,6 +206,8 @@ void engine_dates(const engine_t *e, engine_result_t *r);
 int engine_spelled_number(const engine_t *e, size_t k);
 void engine_amounts(const engine_t *e, engine_result_t *r);
 void engine_quotes(engine_result_t *r);
+/* Events (engine_events.c): actors from the NER result; none without it. */
+void engine_events(const engine_t *e, engine_result_t *r);
 void engine_simhash(const engine_t *e, engine_result_t *r);
 /* Builds the views engine_result_summary() hands out. */
 void engine_finish(engine_result_t *r);

@@ -234,9 +234,7 @@ static void write_quotes(const engine_result_t *r, ds_json_t *j)
         ds_json_obj_close(j);
     }
     ds_json_arr_close(j);
-    ds_json_key(j, "events");
-    ds_json_arr_open(j);
-    ds_json_arr_close(j);
+    engine_events_json(r->events, r->n_events, j);
 }
 
 static void write_tail(const engine_result_t *r, ds_json_t *j)
