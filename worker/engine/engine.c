@@ -85,13 +85,6 @@ engine_t *engine_new(const char *data_dir, char *errstr, size_t errlen)
         engine_destroy(&e);
         return NULL;
     }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/engine/events.tsv", dir);
-    e->events = engine_events_load(path, errstr, errlen);
-    if (e->events == NULL) {
-        engine_destroy(&e);
-        return NULL;
-    }
     return e;
 }
 

@@ -238,6 +238,14 @@ static void stem_vocabulary(engine_data_t *d)
     }
 }
 
+/* A word that starts an event pattern (engine_events.c tests the flag per token). */
+static void mark_event_word(void *ctx, const char *form)
+{
+    engine_data_t *d = ctx;
+    uint32_t id = engine_vocab_add(d, form, strlen(form));
+    d->ventries[id].flags |= ENGINE_VF_EVENT;
+}
+
 int engine_data_load(engine_t *e, char *errstr, size_t errlen)
 {
     engine_data_t *d = ds_xcalloc(1, sizeof *d);
@@ -272,6 +280,13 @@ int engine_data_load(engine_t *e, char *errstr, size_t errlen)
         snprintf(errstr, errlen, "%s/engine/stopwords.tsv has no English stopwords", dir);
         return DS_ECONFIG;
     }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/engine/events.tsv", dir);
+    e->events = engine_events_load(path, errstr, errlen);
+    if (e->events == NULL) {
+        return DS_ECONFIG;
+    }
+    engine_events_triggers(e->events, mark_event_word, d);
     stem_vocabulary(d);
     d->vocab_static = d->vocab.n;
     d->stems_static = d->stems.n;

@@ -25,6 +25,7 @@ enum {
     ENGINE_VF_STEMMED = 1u << 1,   /* stem field is valid */
     ENGINE_VF_TIME = 1u << 2,      /* may start a time expression (engine_dates.c) */
     ENGINE_VF_REPORTING = 1u << 3, /* a reporting verb ("said", "told"): ends key phrases */
+    ENGINE_VF_EVENT = 1u << 4,     /* starts an event pattern (data/engine/events.tsv) */
 };
 
 enum {

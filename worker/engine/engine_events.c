@@ -58,6 +58,7 @@ struct engine_events_lex {
     size_t n_pats;
     trigger_t *index;
     size_t mask;
+    uint32_t lengths[26]; /* per first letter: bit n set when a trigger form has n bytes */
 };
 
 static uint64_t hash_str(const char *s)
@@ -208,6 +209,7 @@ static bool build_index(engine_events_lex_t *lex, const char *path, char *errstr
             if (t->n == 0 || t->pat[t->n - 1] != i) {
                 t->pat[t->n++] = (uint16_t)i;
             }
+            lex->lengths[f[0] - 'a'] |= 1u << strlen(f);
         }
     }
     return true;
@@ -268,6 +270,21 @@ typedef struct {
     size_t n_actors;
     uint32_t *atok; /* per actor: first token, token end (pairs) */
 } ctx_t;
+
+/* A cheap test before folding: could token k be a trigger (a lowercase word, or a
+ * capitalised one starting its sentence, whose first letter and length some trigger
+ * form has)? */
+static bool maybe_trigger(const engine_events_lex_t *lex, const engine_doc_t *d, size_t k)
+{
+    const engine_tok_t *t = &d->toks[k];
+    size_t n = t->end - t->start;
+    if (!(t->flags & ENGINE_TOK_WORD) || n >= EV_MAX_FORM ||
+        ((t->flags & ENGINE_TOK_CAP) && !(t->flags & ENGINE_TOK_SENT_START))) {
+        return false;
+    }
+    unsigned c = (unsigned char)d->text[t->start] | 0x20u;
+    return c >= 'a' && c <= 'z' && (lex->lengths[c - 'a'] >> n & 1u);
+}
 
 /* Token k folded to ASCII lowercase into out (EV_MAX_FORM bytes); false when it
  * cannot be a form. */
@@ -450,21 +467,6 @@ static bool inside_quote(const uint32_t *quotes, size_t n, uint32_t pos)
     return false;
 }
 
-/* Token index of the first token starting at or after byte pos. */
-static uint32_t tok_at(const engine_doc_t *d, uint32_t pos)
-{
-    size_t lo = 0, hi = d->n_toks;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (d->toks[mid].start < pos) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return (uint32_t)lo;
-}
-
 static void set_actor(const ctx_t *c, long a, const char **name, const char **cc)
 {
     *name = a >= 0 ? c->actors[a].name : NULL;
@@ -524,18 +526,39 @@ static bool code_event(const ctx_t *c, const pattern_t *p, size_t k, size_t end,
     return true;
 }
 
+void engine_events_triggers(const engine_events_lex_t *lex, void (*fn)(void *ctx, const char *form),
+                            void *ctx)
+{
+    for (size_t i = 0; i <= lex->mask; i++) {
+        if (lex->index[i].form != NULL) {
+            fn(ctx, lex->index[i].form);
+        }
+    }
+}
+
 size_t engine_events_find(const engine_events_lex_t *lex, const engine_doc_t *doc,
                           const engine_actor_t *actors, size_t n_actors, const uint32_t *quotes,
-                          size_t n_quotes, engine_arena_t *arena, engine_event_t **out)
+                          size_t n_quotes, const uint8_t *maybe, engine_arena_t *arena, engine_event_t **out)
 {
     *out = NULL;
     if (lex == NULL || n_actors == 0 || doc->n_toks == 0) {
         return 0;
     }
     ctx_t c = {lex, doc, actors, n_actors, engine_arena_alloc(arena, 2 * n_actors * sizeof(uint32_t))};
+    /* actors and tokens are both in text order: one merge gives every span in tokens */
+    size_t k0 = 0, k1 = 0;
     for (size_t a = 0; a < n_actors; a++) {
-        c.atok[2 * a] = tok_at(doc, actors[a].start);
-        c.atok[2 * a + 1] = tok_at(doc, actors[a].end);
+        while (k0 < doc->n_toks && doc->toks[k0].start < actors[a].start) {
+            k0++;
+        }
+        if (k1 < k0) {
+            k1 = k0;
+        }
+        while (k1 < doc->n_toks && doc->toks[k1].start < actors[a].end) {
+            k1++;
+        }
+        c.atok[2 * a] = (uint32_t)k0;
+        c.atok[2 * a + 1] = (uint32_t)k1;
     }
     size_t n = 0, cap = 0;
     engine_event_t *ev = NULL;
@@ -548,7 +571,7 @@ size_t engine_events_find(const engine_events_lex_t *lex, const engine_doc_t *do
             continue; /* no actor in this sentence */
         }
         for (size_t k = s->tok_first; k < s->tok_end; k++) {
-            if (!(doc->toks[k].flags & ENGINE_TOK_WORD) || !fold(doc, k, w)) {
+            if ((maybe ? !maybe[k] : !maybe_trigger(lex, doc, k)) || !fold(doc, k, w)) {
                 continue;
             }
             const trigger_t *t = bucket(lex, w);
@@ -688,9 +711,18 @@ void engine_events(const engine_t *e, engine_result_t *r)
         quotes[2 * i] = r->quotes[i].start;
         quotes[2 * i + 1] = r->quotes[i].end;
     }
+    /* the words stage looked every token up: a flag says which may start a pattern */
+    uint8_t *maybe = engine_arena_alloc(&r->arena, r->n_toks + 1);
+    const engine_vocab_t *ve = e->data->ventries;
+    for (size_t t = 0; t < r->n_toks; t++) {
+        uint32_t v = e->words[t].vocab;
+        maybe[t] = v != ENGINE_LEX_NONE && (ve[v].flags & ENGINE_VF_EVENT) &&
+                   (!(r->toks[t].flags & ENGINE_TOK_CAP) || (r->toks[t].flags & ENGINE_TOK_SENT_START));
+    }
     engine_doc_t doc;
     engine_doc_view(r, &doc);
-    r->n_events = engine_events_find(e->events, &doc, act, k, quotes, r->n_quotes, &r->arena, &r->events);
+    r->n_events =
+        engine_events_find(e->events, &doc, act, k, quotes, r->n_quotes, maybe, &r->arena, &r->events);
 }
 
 #else

@@ -49,13 +49,18 @@ typedef struct {
  * or a line that is not CODE<TAB>ACTION<TAB>PATTERN, named by its number). */
 engine_events_lex_t *engine_events_load(const char *path, char *errstr, size_t errlen);
 void engine_events_free(engine_events_lex_t **self_p);
+/* Calls fn with every form that can start a pattern (for a per-word flag). */
+void engine_events_triggers(const engine_events_lex_t *lex, void (*fn)(void *ctx, const char *form),
+                            void *ctx);
 
 /* Finds the events of doc.  actors: n_actors mentions sorted by start, not
- * overlapping; quotes: n_quotes [start, end) byte spans of quoted text.  Returns the
- * number of events written to *out (allocated in arena, document order). */
+ * overlapping; quotes: n_quotes [start, end) byte spans of quoted text; maybe: per
+ * token, nonzero when it may start a pattern (a word engine_events_triggers named),
+ * or NULL to test every word.  Returns the number of events written to *out
+ * (allocated in arena, document order). */
 size_t engine_events_find(const engine_events_lex_t *lex, const engine_doc_t *doc,
                           const engine_actor_t *actors, size_t n_actors, const uint32_t *quotes,
-                          size_t n_quotes, engine_arena_t *arena, engine_event_t **out);
+                          size_t n_quotes, const uint8_t *maybe, engine_arena_t *arena, engine_event_t **out);
 
 /* Writes the "events" key and its array into an open JSON object. */
 void engine_events_json(const engine_event_t *ev, size_t n, ds_json_t *j);
