@@ -77,15 +77,12 @@ static int analyze_local(const char *path, const ds_buf_t *text)
         return EX_CONFIG;
     }
     free(dir);
-    engine_input_t in = {or_null(opt.id),
-                         or_null(opt.title),
-                         or_null(opt.published),
-                         NULL,
-                         NULL,
-                         or_null(opt.lang),
-                         format_for(path),
-                         strcmp(opt.analysis, "counts") == 0 ? ENGINE_COUNTS : ENGINE_FULL,
-                         0};
+    engine_input_t in = {.id = or_null(opt.id),
+                         .title = or_null(opt.title),
+                         .published = or_null(opt.published),
+                         .lang = or_null(opt.lang),
+                         .format = format_for(path),
+                         .mode = strcmp(opt.analysis, "counts") == 0 ? ENGINE_COUNTS : ENGINE_FULL};
     engine_result_t *res = NULL;
     int64_t t0 = ds_now_us();
     int rc = engine_analyze(e, ds_buf_str(text), text->len, &in, &res, err, sizeof err);

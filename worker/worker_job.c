@@ -214,6 +214,7 @@ static int run_doc(worker_job_t *j, const ds_doc_t *d, outcome_t *oc)
     memset(&in, 0, sizeof in);
     fill_input(j, d, &in);
     in.id = oc->id;
+    in.digest = digest; /* the broker's, or computed just above: not hashed twice */
     engine_result_t *res = NULL;
     char err[256] = "";
     int64_t t0 = ds_now_us();

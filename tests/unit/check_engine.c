@@ -128,6 +128,39 @@ START_TEST(test_given_title_takes_precedence_over_the_headline)
 }
 END_TEST
 
+/* The digest is the SHA-256 of the bytes; a caller that has it (the worker, from the
+ * broker) passes it and the engine uses it; a malformed one is recomputed. */
+START_TEST(test_digest_is_computed_or_taken_from_the_caller)
+{
+    engine_t *e = ce_engine();
+    const char *text = "abc";
+    const char *sha = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    engine_result_t *r = ce_analyze(e, text);
+    char *json = ce_json(r);
+    ck_assert_msg(strstr(json, sha) != NULL, "%s", json);
+    free(json);
+    engine_result_destroy(&r);
+    const char *given = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    engine_input_t in = {.digest = given};
+    r = ce_analyze_in(e, text, &in);
+    json = ce_json(r);
+    ck_assert_msg(strstr(json, given) != NULL, "%s", json);
+    free(json);
+    engine_result_destroy(&r);
+    const char *bad[] = {"0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", "abc",
+                         "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0"};
+    for (size_t i = 0; i < 3; i++) {
+        in.digest = bad[i];
+        r = ce_analyze_in(e, text, &in);
+        json = ce_json(r);
+        ck_assert_msg(strstr(json, sha) != NULL, "%s: %s", bad[i], json);
+        free(json);
+        engine_result_destroy(&r);
+    }
+    engine_destroy(&e);
+}
+END_TEST
+
 START_TEST(test_json_of_a_short_text_validates_against_the_schema)
 {
     engine_t *e = ce_engine();
@@ -252,6 +285,7 @@ static Suite *engine_suite(void)
     TCase *in = tcase_create("input");
     tcase_set_timeout(in, 20);
     tcase_add_test(in, test_invalid_utf8_is_rejected_with_byte_offset);
+    tcase_add_test(in, test_digest_is_computed_or_taken_from_the_caller);
     tcase_add_test(in, test_overlong_and_surrogate_utf8_are_rejected);
     tcase_add_test(in, test_empty_and_whitespace_only_text_is_rejected);
     tcase_add_test(in, test_text_over_the_size_limit_is_rejected_not_truncated);

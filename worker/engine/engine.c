@@ -129,6 +129,20 @@ static engine_result_t *result_new(const engine_input_t *in)
     return r;
 }
 
+/* True for 64 lowercase hex digits (and nothing more). */
+static bool digest_given(const char *d)
+{
+    if (d == NULL) {
+        return false;
+    }
+    for (int i = 0; i < 64; i++) {
+        if (!((d[i] >= '0' && d[i] <= '9') || (d[i] >= 'a' && d[i] <= 'f'))) {
+            return false;
+        }
+    }
+    return d[64] == '\0';
+}
+
 /* Size, UTF-8 and emptiness, checked on the bytes as submitted. */
 static int check_input(const char *text, size_t len, const engine_input_t *in, char *errstr, size_t errlen)
 {
@@ -204,7 +218,12 @@ int engine_analyze(engine_t *e, const char *text, size_t len, const engine_input
     }
     engine_arena_reset(&e->tmp, ENGINE_TMP_KEEP_MAX);
     engine_result_t *r = result_new(in);
-    ds_sha256_hex((const uint8_t *)(text ? text : ""), len, r->digest);
+    if (in && digest_given(in->digest)) {
+        memcpy(r->digest, in->digest, 64);
+        r->digest[64] = '\0';
+    } else {
+        ds_sha256_hex((const uint8_t *)(text ? text : ""), len, r->digest);
+    }
     rc = engine_prepare_text(e, r, text ? text : "", len, errstr, errlen);
     stage_done(e, "prepare");
     if (rc != 0) {

@@ -36,7 +36,10 @@ typedef struct {
     const char *lang;   /* ISO 639-1 */
     const char *format; /* "text" (default) or "html" */
     engine_mode_t mode;
-    size_t max_bytes; /* reject larger texts with DS_ETOOBIG; 0 = 1 MiB */
+    size_t max_bytes;   /* reject larger texts with DS_ETOOBIG; 0 = 1 MiB */
+    const char *digest; /* SHA-256 of the text as 64 lowercase hex digits when the
+                           caller has it already (the broker sends it); the engine
+                           computes it when NULL or malformed */
 } engine_input_t;
 
 /* What the worker needs for the Redis hash fields and indexes, borrowed from the
