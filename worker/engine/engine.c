@@ -99,6 +99,7 @@ void engine_destroy(engine_t **self_p)
     engine_data_free(e);
     free(e->data_dir);
     free(e->words);
+    free(e->stem_map);
     engine_arena_free(&e->tmp);
     free(e);
     *self_p = NULL;

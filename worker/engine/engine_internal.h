@@ -56,6 +56,16 @@ struct engine {
     engine_word_t *words;
     size_t cap_words;
     engine_arena_t tmp; /* stages' temporary arrays, reset per document */
+
+    /* per-document dense stem numbers (engine_words_stem), for keywords and summary:
+     * lstem[k] numbers token k's stem 0, 1, 2 ... in order of first occurrence
+     * (ENGINE_LEX_NONE without a stem; in tmp), n_lstems of them.  stem_map, per
+     * stem id, holds the document generation that numbered it and the number. */
+    uint32_t *lstem;
+    uint32_t n_lstems;
+    uint32_t stem_gen;
+    uint64_t *stem_map; /* generation << 32 | number */
+    size_t cap_stem_map;
 };
 
 #define ENGINE_TMP_KEEP_MAX ((size_t)8 << 20) /* scratch kept between documents */

@@ -18,7 +18,8 @@
  * not at a sentence start (so capitalisation is the text's own), else the first; a single word shows its most
  * frequent spelling.  A phrase inside an already
  * chosen better phrase is skipped.  Ties break on text, so output never depends on
- * hash order.
+ * hash order.  Per-stem counts, headline marks and spelling chains are arrays over
+ * the document's stem numbers (engine_words.c); only phrases need a hash map.
  */
 #include "engine_chars.h"
 #include "engine_internal.h"
@@ -41,15 +42,16 @@ typedef struct {
 typedef struct {
     const engine_t *e;
     engine_result_t *r;
-    engine_imap_t title; /* stem id + 1 of headline words */
-    engine_imap_t freq;  /* stem id + 1 -> count */
-    engine_imap_t index; /* phrase key -> candidate index + 1 */
+    const uint32_t *lstem; /* per token: its stem's document number (engine_words.c) */
+    uint8_t *title;        /* per stem number: a headline word has it */
+    uint32_t *freq;        /* per stem number: count (0: none) */
+    engine_imap_t index;   /* phrase key -> candidate index */
     cand_t *cands;
     size_t n;
     /* occurrences of each stem outside the headline, built on first use: */
     engine_arena_t *tmp;
-    engine_imap_t heads; /* stem id + 1 -> first such content token */
-    uint32_t *next;      /* per token: the next one with its stem, or ENGINE_LEX_NONE */
+    uint32_t *heads; /* per stem number: the first such content token, or ENGINE_LEX_NONE */
+    uint32_t *next;  /* per token: the next one with its stem, or ENGINE_LEX_NONE */
 } kw_t;
 
 /* Words that end a phrase although they are not stopwords: English past forms
@@ -124,17 +126,15 @@ static void flush_run(kw_t *k, const uint32_t *run, size_t n)
 static void gather(kw_t *k)
 {
     const engine_result_t *r = k->r;
+    const engine_word_t *words = k->e->words;
     uint32_t run[64];
     size_t n = 0;
     for (size_t i = 0; i < r->n_toks; i++) {
         const engine_tok_t *t = &r->toks[i];
-        const engine_word_t *w = &k->e->words[i];
-        bool in_title = (int32_t)t->sent == r->title_sent;
-        bool in_byline = i >= r->byline_first && i < r->byline_end;
-        bool c = engine_is_content(w, t) && !breaker(k, i) && !in_byline;
-        if (c && in_title) {
-            int added;
-            engine_imap_put(&k->title, (uint64_t)w->stem + 1, 1, &added);
+        bool c =
+            engine_is_content(&words[i], t) && !(i >= r->byline_first && i < r->byline_end) && !breaker(k, i);
+        if (c && (int32_t)t->sent == r->title_sent) {
+            k->title[k->lstem[i]] = 1;
             c = false;
         }
         if (!c || (n > 0 && (t->flags & ENGINE_TOK_SENT_START)) || n == 64) {
@@ -143,8 +143,7 @@ static void gather(kw_t *k)
         }
         if (c) {
             run[n++] = (uint32_t)i;
-            int added;
-            (*engine_imap_put(&k->freq, (uint64_t)w->stem + 1, 0, &added))++;
+            k->freq[k->lstem[i]]++;
         }
     }
     flush_run(k, run, n);
@@ -159,8 +158,8 @@ static double mean_freq(const kw_t *k, const cand_t *c)
         if (!engine_is_content(&k->e->words[i], t) || breaker(k, i)) {
             continue;
         }
-        uint32_t *f = engine_imap_get(&k->freq, (uint64_t)k->e->words[i].stem + 1);
-        sum += f ? *f : 1;
+        uint32_t f = k->freq[k->lstem[i]];
+        sum += f ? f : 1;
         words++;
     }
     return sum / (double)c->len;
@@ -170,8 +169,8 @@ static double mean_freq(const kw_t *k, const cand_t *c)
 static bool in_title(const kw_t *k, const cand_t *c)
 {
     for (uint32_t i = c->first_tok; i < c->first_tok + c->ntok; i++) {
-        uint32_t st = k->e->words[i].stem;
-        if (st != ENGINE_LEX_NONE && engine_imap_get(&k->title, (uint64_t)st + 1) != NULL) {
+        uint32_t st = k->lstem[i];
+        if (st != ENGINE_LEX_NONE && k->title[st]) {
             return true;
         }
     }
@@ -195,12 +194,26 @@ static void score_all(kw_t *k)
 {
     engine_result_t *r = k->r;
     size_t early = r->n_sents / 5;
+    enum { POWS = 64 };
+    double pows[POWS]; /* pow(count, 0.7) for small counts, computed once each */
+    for (size_t i = 0; i < POWS; i++) {
+        pows[i] = -1;
+    }
     for (size_t i = 0; i < k->n; i++) {
         cand_t *c = &k->cands[i];
         if (c->len == 1) {
             c->count = (uint32_t)mean_freq(k, c); /* every mention of the word, in any phrase */
         }
-        c->score = pow(c->count, 0.7) * sqrt(mean_freq(k, c)) * (1.0 + 0.5 * (c->len - 1));
+        double p;
+        if (c->count < POWS) {
+            if (pows[c->count] < 0) {
+                pows[c->count] = pow(c->count, 0.7);
+            }
+            p = pows[c->count];
+        } else {
+            p = pow(c->count, 0.7);
+        }
+        c->score = p * sqrt(mean_freq(k, c)) * (1.0 + 0.5 * (c->len - 1));
         if (c->first_sent <= early) {
             c->score *= 1.2;
         }
@@ -230,15 +243,15 @@ static void select_next(kw_t *k, size_t i)
 static void build_chains(kw_t *k)
 {
     const engine_result_t *r = k->r;
-    engine_imap_init(&k->heads, k->tmp, (size_t)r->words + 1);
+    k->heads = engine_arena_alloc_raw(k->tmp, sizeof *k->heads * (k->e->n_lstems + 1));
+    memset(k->heads, 0xff, sizeof *k->heads * (k->e->n_lstems + 1)); /* ENGINE_LEX_NONE */
     k->next = engine_arena_alloc_raw(k->tmp, sizeof *k->next * (r->n_toks + 1));
     for (size_t i = r->n_toks; i-- > 0;) {
         const engine_word_t *w = &k->e->words[i];
         if (!engine_is_content(w, &r->toks[i]) || (int32_t)r->toks[i].sent == r->title_sent) {
             continue;
         }
-        int added;
-        uint32_t *head = engine_imap_put(&k->heads, (uint64_t)w->stem + 1, ENGINE_LEX_NONE, &added);
+        uint32_t *head = &k->heads[k->lstem[i]];
         k->next[i] = *head;
         *head = (uint32_t)i;
     }
@@ -252,12 +265,10 @@ static uint32_t best_surface(kw_t *k, const cand_t *c)
     enum { MAXV = 8 };
     uint32_t ids[MAXV], cnt[MAXV], tok[MAXV];
     size_t nv = 0;
-    uint32_t stem = k->e->words[c->first_tok].stem;
     if (k->next == NULL) {
         build_chains(k);
     }
-    uint32_t *head = engine_imap_get(&k->heads, (uint64_t)stem + 1);
-    for (uint32_t i = head ? *head : ENGINE_LEX_NONE; i != ENGINE_LEX_NONE; i = k->next[i]) {
+    for (uint32_t i = k->heads[k->lstem[c->first_tok]]; i != ENGINE_LEX_NONE; i = k->next[i]) {
         const engine_word_t *w = &k->e->words[i];
         size_t v = 0;
         while (v < nv && ids[v] != w->vocab) {
@@ -310,10 +321,10 @@ void engine_keywords(engine_t *e, engine_result_t *r)
     if (r->words == 0) {
         return;
     }
-    kw_t k = {e, r, {0}, {0}, {0}, NULL, 0, &e->tmp, {0}, NULL};
+    kw_t k = {e, r, e->lstem, NULL, NULL, {0}, NULL, 0, &e->tmp, NULL, NULL};
     size_t words = (size_t)r->words + 1;
-    engine_imap_init(&k.title, &e->tmp, 64);
-    engine_imap_init(&k.freq, &e->tmp, words);
+    k.title = engine_arena_alloc(&e->tmp, e->n_lstems + 1);
+    k.freq = engine_arena_alloc(&e->tmp, sizeof *k.freq * (e->n_lstems + 1));
     engine_imap_init(&k.index, &e->tmp, words);
     k.cands = engine_arena_alloc_raw(&e->tmp, sizeof *k.cands * words);
     gather(&k);

@@ -8,7 +8,9 @@
  * Stemming then runs once the language is known: for English the stem is cached in
  * the vocabulary entry (Snowball runs once per distinct word per process); other
  * languages stem through their Snowball algorithm every time.  Stopword flags on
- * tokens follow the document's language.  The cache is bounded: past
+ * tokens follow the document's language.  Stemming also numbers the document's
+ * stems densely (e->lstem, first occurrence order) so keywords and summary keep
+ * per-stem counts and sets in plain arrays.  The cache is bounded: past
  * ENGINE_CACHE_MAX_WORDS dynamic words, both tables drop back to their static parts
  * before the next document.
  */
@@ -121,25 +123,62 @@ static uint32_t other_stem(engine_data_t *d, const char *lang, int li, uint32_t 
     return stem;
 }
 
+/* Starts a document's stem numbering: a new generation, the map sized for every stem id. */
+static void lstem_begin(engine_t *e, const engine_result_t *r)
+{
+    size_t n = e->data->stems.n;
+    if (n > e->cap_stem_map) {
+        size_t old = e->cap_stem_map;
+        engine_grow((void **)&e->stem_map, &e->cap_stem_map, n, sizeof *e->stem_map);
+        memset(e->stem_map + old, 0, (e->cap_stem_map - old) * sizeof *e->stem_map);
+    }
+    if (++e->stem_gen == 0) { /* wrapped: forget every older generation */
+        memset(e->stem_map, 0, e->cap_stem_map * sizeof *e->stem_map);
+        e->stem_gen = 1;
+    }
+    e->n_lstems = 0;
+    e->lstem = engine_arena_alloc_raw(&e->tmp, sizeof *e->lstem * (r->n_toks + 1));
+}
+
+/* The document's number for stem id st (the map grows with stems added meanwhile). */
+static inline uint32_t lstem_of(engine_t *e, uint32_t st)
+{
+    if (st >= e->cap_stem_map) {
+        size_t old = e->cap_stem_map;
+        engine_grow((void **)&e->stem_map, &e->cap_stem_map, (size_t)st + 1, sizeof *e->stem_map);
+        memset(e->stem_map + old, 0, (e->cap_stem_map - old) * sizeof *e->stem_map);
+    }
+    uint64_t m = e->stem_map[st];
+    if ((uint32_t)(m >> 32) == e->stem_gen) {
+        return (uint32_t)m;
+    }
+    uint32_t l = e->n_lstems++;
+    e->stem_map[st] = (uint64_t)e->stem_gen << 32 | l;
+    return l;
+}
+
 void engine_words_stem(engine_t *e, engine_result_t *r)
 {
     engine_data_t *d = e->data;
     bool english = strcmp(r->lang, "en") == 0 || strcmp(r->lang, "unknown") == 0;
     int li = engine_lang_index(d, english ? "en" : r->lang);
     uint32_t stop_bit = li >= 0 ? 1u << li : 0;
+    lstem_begin(e, r);
     for (size_t k = 0; k < r->n_toks; k++) {
         engine_word_t *w = &e->words[k];
+        e->lstem[k] = ENGINE_LEX_NONE;
         if (w->vocab == ENGINE_LEX_NONE) {
             continue;
         }
-        engine_tok_t *t = &r->toks[k];
-        if (d->ventries[w->vocab].stop & stop_bit) {
-            t->flags |= ENGINE_TOK_STOP;
+        const engine_vocab_t *v = &d->ventries[w->vocab];
+        if (v->stop & stop_bit) {
+            r->toks[k].flags |= ENGINE_TOK_STOP;
         }
-        if (english) {
-            w->stem = english_stem(d, w->vocab);
-            continue;
+        if (english && (v->flags & ENGINE_VF_STEMMED)) {
+            w->stem = v->stem; /* the cached stem: most tokens */
+        } else {
+            w->stem = english ? english_stem(d, w->vocab) : other_stem(d, r->lang, li, w->vocab);
         }
-        w->stem = other_stem(d, r->lang, li, w->vocab);
+        e->lstem[k] = lstem_of(e, w->stem);
     }
 }
