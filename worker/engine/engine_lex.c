@@ -48,9 +48,42 @@ void engine_lex_free(engine_lex_t *l)
     memset(l, 0, sizeof *l);
 }
 
+/* a[0..n) == b[0..n) for short keys, in word-sized loads that stay inside both
+ * spans (the last load overlaps the previous one); no library call. */
+static inline bool bytes_eq(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y) {
+                return false;
+            }
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t p, q, u, v;
+        memcpy(&p, a, 4);
+        memcpy(&q, b, 4);
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&v, b + n - 4, 4);
+        return p == q && u == v;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (a[i] != b[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool key_eq(const engine_lex_t *l, uint32_t id, const char *s, size_t n)
 {
-    return l->klen[id] == n && memcmp(l->pool + l->koff[id], s, n) == 0;
+    return l->klen[id] == n && bytes_eq(l->pool + l->koff[id], s, n);
 }
 
 uint32_t engine_lex_find(const engine_lex_t *l, const char *s, size_t n, uint64_t h)
