@@ -69,11 +69,35 @@ void ds_json_arr_close(ds_json_t *j)
     close_(j, ']');
 }
 
+#define KEY_FAST_MAX 48
+
 void ds_json_key(ds_json_t *j, const char *key)
 {
     before_value(j);
-    ds_json_escape(j->out, key, strlen(key));
-    put1(j->out, ':');
+    ds_buf_t *b = j->out;
+    if (b->len + KEY_FAST_MAX + 4 > b->cap) {
+        ds_buf_reserve(b, KEY_FAST_MAX + 4);
+    }
+    /* keys are short plain ASCII: copied while checked, in one pass */
+    char *o = b->data + b->len;
+    *o++ = '"';
+    size_t n = 0;
+    for (; n < KEY_FAST_MAX; n++) {
+        uint8_t c = (uint8_t)key[n];
+        if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) {
+            break;
+        }
+        o[n] = (char)c;
+    }
+    if (key[n] == '\0') {
+        o[n] = '"';
+        o[n + 1] = ':';
+        b->len += n + 3;
+        b->data[b->len] = '\0';
+    } else {
+        ds_json_escape(b, key, strlen(key));
+        put1(b, ':');
+    }
     j->after_key = true;
 }
 

@@ -113,6 +113,57 @@ START_TEST(test_json_writer_places_commas_and_numbers)
 }
 END_TEST
 
+/* ds_json_key copies plain short keys in one pass; anything else (marks that need
+ * escaping, non-ASCII, keys longer than the fast path) must come out exactly as
+ * ds_json_escape() writes it. */
+START_TEST(test_json_key_fast_path_matches_escaper)
+{
+    static const char *const KEYS[] = {
+        "",
+        "a",
+        "meta",
+        "language_confidence",
+        "a\"b",
+        "back\\slash",
+        "tab\there",
+        "new\nline",
+        "caf\xc3\xa9",
+        "del\x7f",
+        "~ !#$%&()*+,-./09:;<=>?@AZ[]^_`az{|}",
+        "0123456789012345678901234567890123456789012345",    /* 46 */
+        "01234567890123456789012345678901234567890123456",   /* 47 */
+        "012345678901234567890123456789012345678901234567",  /* 48 */
+        "0123456789012345678901234567890123456789012345678", /* 49 */
+        "0123456789012345678901234567890123456789012345678901234567890123456789\"x"};
+    for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++) {
+        for (size_t pre = 0; pre < 70; pre += 23) { /* different buffer fill levels */
+            ds_buf_t got = DS_BUF_INIT, want = DS_BUF_INIT;
+            for (size_t k = 0; k < pre; k++) {
+                ds_buf_putc(&got, 'x');
+                ds_buf_putc(&want, 'x');
+            }
+            ds_json_t j;
+            ds_json_init(&j, &got);
+            ds_json_obj_open(&j);
+            ds_json_key(&j, KEYS[i]);
+            ds_json_int(&j, 1);
+            ds_json_key(&j, KEYS[i]);
+            ds_json_int(&j, 2);
+            ds_json_obj_close(&j);
+            ds_buf_putc(&want, '{');
+            ds_json_escape(&want, KEYS[i], strlen(KEYS[i]));
+            ds_buf_puts(&want, ":1,");
+            ds_json_escape(&want, KEYS[i], strlen(KEYS[i]));
+            ds_buf_puts(&want, ":2}");
+            ck_assert_str_eq(ds_buf_str(&got), ds_buf_str(&want));
+            ck_assert_uint_eq(got.len, want.len);
+            ds_buf_free(&got);
+            ds_buf_free(&want);
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_utf8_validation_reports_first_bad_offset)
 {
     size_t off = 99;
@@ -330,6 +381,7 @@ static Suite *lib_suite(void)
     tcase_add_test(tc, test_json_replaces_invalid_utf8_with_replacement_char);
     tcase_add_test(tc, test_json_writer_places_commas_and_numbers);
     tcase_add_test(tc, test_json_escape_word_path_matches_bytewise_at_every_position);
+    tcase_add_test(tc, test_json_key_fast_path_matches_escaper);
     tcase_add_test(tc, test_utf8_validation_reports_first_bad_offset);
     tcase_add_test(tc, test_utf8_fast_path_matches_bytewise_at_every_alignment);
     tcase_add_test(tc, test_utf8_fast_path_matches_bytewise_on_random_mixes);

@@ -51,8 +51,12 @@ static bool speech_verb(qt_t *q, size_t k)
     if (k >= q->r->n_toks) {
         return false;
     }
-    for (size_t i = 0; i < sizeof V / sizeof V[0]; i++) {
-        if (is(q, k, V[i])) {
+    const engine_tok_t *t = &q->r->toks[k];
+    if (engine_fold(q->r->text + t->start, t->end - t->start, q->buf, sizeof q->buf) == 0) {
+        return false;
+    }
+    for (size_t i = 0; i < sizeof V / sizeof V[0]; i++) { /* folded once, compared to each */
+        if (strcmp(q->buf, V[i]) == 0) {
             return true;
         }
     }
@@ -172,7 +176,7 @@ void engine_quotes(engine_result_t *r)
     uint32_t free_mark = 0; /* a closing mark of this kind ... */
     size_t free_until = 0;  /* ... is known not to occur before this token */
     for (size_t o = 0; o < r->n_toks; o++) {
-        if (!opens(r, o)) {
+        if (!(r->toks[o].flags & ENGINE_TOK_QUOTE) || !opens(r, o)) { /* every opener is a QUOTE */
             continue;
         }
         uint32_t close = closer_of(cp_at(r, o));
