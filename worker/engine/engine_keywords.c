@@ -263,7 +263,7 @@ static void build_chains(kw_t *k)
 static uint32_t best_surface(kw_t *k, const cand_t *c)
 {
     enum { MAXV = 8 };
-    uint32_t ids[MAXV], cnt[MAXV], tok[MAXV];
+    uint32_t ids[MAXV] = {0}, cnt[MAXV] = {0}, tok[MAXV] = {0};
     size_t nv = 0;
     if (k->next == NULL) {
         build_chains(k);
