@@ -276,6 +276,18 @@ START_TEST(test_names_with_particles_and_hyphens_stay_whole)
 }
 END_TEST
 
+START_TEST(test_organisation_names_keep_their_country_and_role_words)
+{
+    doc_t d;
+    analyse(&d, "Mr. Sharon will address a prominent lobbying group, the American-Israel Public Affairs "
+                "Committee, on Monday. A spokesman for the rebel Justice and Equality Movement told "
+                "Reuters his group would take part.");
+    need(&d, "American-Israel Public Affairs Committee", "ORG");
+    need(&d, "Justice and Equality Movement", "ORG");
+    done(&d);
+}
+END_TEST
+
 START_TEST(test_sentence_initial_capitals_are_not_entities)
 {
     doc_t d;
@@ -852,6 +864,7 @@ static Suite *suite(void)
     tcase_add_test(r, test_surname_joins_earlier_full_name);
     tcase_add_test(r, test_acronym_joins_long_form);
     tcase_add_test(r, test_names_with_particles_and_hyphens_stay_whole);
+    tcase_add_test(r, test_organisation_names_keep_their_country_and_role_words);
     tcase_add_test(r, test_sentence_initial_capitals_are_not_entities);
     tcase_add_test(r, test_headline_and_all_caps_words_are_not_entities);
     tcase_add_test(r, test_short_and_official_forms_are_one_country);

@@ -144,6 +144,14 @@ static bool name_like(const ner_run_t *run, size_t first, size_t end)
     return named;
 }
 
+/* "Justice and Equality Movement", "Labor and Welfare Party": a role word joined by
+ * "and" to more words that end in an organisation word is part of the name. */
+static bool coordinated_org(const ner_run_t *run, const ner_mention_t *m, size_t rest)
+{
+    return ner_tok_is(run->doc, rest, "and") && m->end - rest > 1 &&
+           (gaz_of(run, m->end - 1, m->end) & (1u << NER_GAZ_ORGWORD));
+}
+
 /* A role phrase that starts at or before the mention and reaches into it. */
 static void role_overlap(ner_run_t *run, ner_mention_t *m)
 {
@@ -157,7 +165,8 @@ static void role_overlap(ner_run_t *run, ner_mention_t *m)
             continue;
         }
         size_t rest = q + len;
-        if ((q < m->first && rest >= m->end) || (m->type != NER_PER && rest < m->end && connector(d, rest))) {
+        if ((q < m->first && rest >= m->end) ||
+            (m->type != NER_PER && rest < m->end && connector(d, rest) && !coordinated_org(run, m, rest))) {
             drop(run, m); /* "State" of "Secretary of State"; "Undersecretary for Political Affairs" */
             return;
         }

@@ -83,7 +83,7 @@ static void particles(ner_run_t *run)
 }
 
 /* "US-Iran", "Iraq-Iran": a hyphenated token whose parts are all countries or
- * demonyms becomes one mention per part. */
+ * demonyms becomes one mention per part, unless a longer name holds it. */
 static void compound(ner_run_t *run, size_t t, uint32_t sent, const int32_t *owner)
 {
     const engine_doc_t *d = run->doc;
@@ -108,6 +108,9 @@ static void compound(ner_run_t *run, size_t t, uint32_t sent, const int32_t *own
     }
     if (n < 2 || !part[n - 1] || pe[n - 1] != end) {
         return;
+    }
+    if (owner[t] >= 0 && run->m[owner[t]].end - run->m[owner[t]].first > 1) {
+        return; /* inside a longer name: "American-Israel Public Affairs Committee" */
     }
     if (owner[t] >= 0) {
         run->m[owner[t]].dropped = true;
@@ -275,7 +278,9 @@ static void datelines(ner_run_t *run)
 }
 
 /* Datelines and short country codes are places; two- or three-word names that end in
- * a word the document uses as a person, or open with a known given name, are persons. */
+ * a word the document uses as a person, or open with a known given name, are persons
+ * (by the given name alone only when the tagger did not read an organisation: "Christian
+ * Science Monitor"). */
 static void retype(ner_run_t *run)
 {
     const engine_doc_t *d = run->doc;
@@ -310,8 +315,9 @@ static void retype(ner_run_t *run)
         for (size_t t = m->first; t < m->end && plain; t++) {
             plain = is_cap(d, t) && !(gaz_of(run, t, t + 1) & org_or_place);
         }
-        if (plain && (ner_map_get(&persons, ner_span_key(d, m->end - 1, m->end)) ||
-                      (gaz_of(run, m->first, m->first + 1) & (1u << NER_GAZ_GIVEN)))) {
+        if (plain &&
+            (ner_map_get(&persons, ner_span_key(d, m->end - 1, m->end)) ||
+             (m->type != NER_ORG && (gaz_of(run, m->first, m->first + 1) & (1u << NER_GAZ_GIVEN))))) {
             m->type = NER_PER;
         }
     }
