@@ -57,12 +57,39 @@ static void trim_lower(ner_run_t *run, ner_mention_t *m)
     ner_mention_update(d, m);
 }
 
+/* "bin Laden", "de Gaulle": a person's name right after a lowercase particle word,
+ * itself after a lowercase word or the sentence start, takes the particle in ("Banco
+ * de Chile" has a capital before it: the tagger's split stands).  The tagger rarely
+ * looks at "bin" or "de" away from a capital; "la" and "le" are left out (French
+ * articles). */
+static void particle_before(ner_run_t *run, ner_mention_t *m)
+{
+    static const char *const word[] = {"bin", "ibn", "abu", "al", "el",  "ben", "van",
+                                       "von", "de",  "da",  "du", "del", "der"};
+    const engine_doc_t *d = run->doc;
+    size_t p = m->first, s0 = d->sents[m->sent].tok_first;
+    if (m->type != NER_PER || p == s0 || run->labels[p - 1] != NER_O ||
+        d->toks[p].start != d->toks[p - 1].end + 1 || (p - 1 > s0 && is_cap(d, p - 2))) {
+        return;
+    }
+    for (size_t k = 0; k < sizeof word / sizeof word[0]; k++) {
+        if (strlen(word[k]) == ner_tok_len(d, p - 1) &&
+            strncmp(ner_tok_text(d, p - 1), word[k], strlen(word[k])) == 0) {
+            run->labels[p - 1] = NER_LABEL(NER_PER, NER_I);
+            m->first--;
+            ner_mention_update(d, m);
+            return;
+        }
+    }
+}
+
 static void particles(ner_run_t *run)
 {
     const engine_doc_t *d = run->doc;
     for (size_t i = 0; i < run->nm; i++) {
         ner_mention_t *m = &run->m[i];
         trim_lower(run, m);
+        particle_before(run, m);
         size_t send = d->sents[m->sent].tok_end;
         bool grew = false;
         while (m->type != NER_NORP && m->end < send && run->labels[m->end] == NER_O &&
