@@ -1,7 +1,7 @@
 /* ner_eval.c: scores the entity stage on GMB (dev or held-out) and re3d.
  *
  * usage: ner_eval --data DATA_DIR [--gmb GMB.csv [--split dev|test]] [--re3d FILE...]
- *                 [--errors] [--tagger-only] [--rules-off MASK] [--repeat N]
+ *                 [--errors | --conll] [--tagger-only] [--rules-off MASK] [--repeat N]
  *
  * Entity-level exact-span P/R/F1 per type and micro-averaged, scored as
  * ../shared/data/README.md fixes it (NORP counts as LOC, leading titles dropped from
@@ -116,10 +116,20 @@ static char part_char(uint8_t label)
     return (part >= 1 && part <= 4) ? "BILU"[part - 1] : 'O';
 }
 
-static void print_errors(const ner_corpus_t *c, size_t s, const uint8_t *pred)
+static void print_errors(const ner_corpus_t *c, size_t s, const uint8_t *pred, int all)
 {
     static const char *const tn[] = {"PER", "ORG", "LOC", "NORP"};
     const uint8_t *gold = c->label + c->sent[s];
+    if (all) { /* one token a line: word, gold, prediction (CoNLL style) */
+        for (size_t t = c->sent[s]; t < c->sent[s + 1]; t++) {
+            uint8_t g = c->label[t], p = pred[t - c->sent[s]];
+            printf("%s\t%c%s%s\t%c%s%s\n", c->word[t], part_char(g), g ? "-" : "",
+                   g ? tn[NER_LABEL_TYPE(g)] : "", part_char(p), p ? "-" : "",
+                   p ? tn[NER_LABEL_TYPE(p)] : "");
+        }
+        printf("\n");
+        return;
+    }
     if (memcmp(gold, pred, c->sent[s + 1] - c->sent[s]) == 0) {
         return;
     }
@@ -161,7 +171,7 @@ static void score_corpus(const opts_t *o, const ner_t *ner, const ner_corpus_t *
         size_t n = c->sent[s + 1] - c->sent[s];
         ner_score_add(&sc, c->label + c->sent[s], pred + c->sent[s], n);
         if (o->errors) {
-            print_errors(c, s, pred + c->sent[s]);
+            print_errors(c, s, pred + c->sent[s], o->errors > 1);
         }
     }
     static const char *const names[] = {"PER", "ORG", "LOC"};
@@ -186,6 +196,8 @@ static int parse(int argc, char **argv, opts_t *o)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--errors") == 0) {
             o->errors = 1;
+        } else if (strcmp(a, "--conll") == 0) {
+            o->errors = 2;
         } else if (strcmp(a, "--tagger-only") == 0) {
             o->tagger_only = 1;
         } else if (!v) {
@@ -215,7 +227,7 @@ int main(int argc, char **argv)
     char err[512], titles[4096];
     if (parse(argc, argv, &o) != 0) {
         fprintf(stderr, "usage: ner_eval --data DIR [--gmb GMB.csv [--split dev|test]] [--re3d FILE]... "
-                        "[--errors] [--tagger-only]\n");
+                        "[--errors | --conll] [--tagger-only]\n");
         return 64;
     }
     ner_t *ner = ner_load(o.data, err, sizeof err);
