@@ -138,6 +138,18 @@ START_TEST(test_decomposed_text_is_normalised_to_nfc_and_returned)
     ck_assert_str_eq(json + jl - 2, "]}"); /* ends with "warnings":[...] */
     free(json);
     engine_result_destroy(&r);
+    /* a decomposed character after any length of ASCII (the NFC check skips ASCII
+     * eight bytes at a time) is still found and composed */
+    for (size_t pad = 0; pad < 24; pad++) {
+        char in[64], want[64];
+        memset(in, 'x', pad);
+        strcpy(in + pad, " cafe\xcc\x81 yy");
+        memset(want, 'x', pad);
+        strcpy(want + pad, " caf\xc3\xa9 yy");
+        r = ce_analyze(e, in);
+        ck_assert_msg(strcmp(r->text, want) == 0 && r->text_differs, "pad %zu: %s", pad, r->text);
+        engine_result_destroy(&r);
+    }
     engine_destroy(&e);
 }
 END_TEST

@@ -18,24 +18,6 @@
 #include <string.h>
 #include <utf8proc.h>
 
-static bool all_ascii(const char *s, size_t n)
-{
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        if (w & 0x8080808080808080ull) {
-            return false;
-        }
-    }
-    for (; i < n; i++) {
-        if ((unsigned char)s[i] >= 0x80) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static bool has_content(const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
@@ -67,10 +49,16 @@ static bool nfc_stable(uint32_t cp)
     return !canonical || (cp >= 0xC0 && cp <= 0x24F) || (cp >= 0x1E00 && cp <= 0x1EFF);
 }
 
-/* Whether s is NFC already, by the stable-character test (false means "maybe not"). */
+/* Whether s is NFC already, by the stable-character test (false means "maybe not").
+ * Runs of ASCII are skipped eight bytes at a time. */
 static bool quick_nfc(const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
+        uint64_t w;
+        if (i + 8 <= n && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ull) == 0)) {
+            i += 8;
+            continue;
+        }
         if ((unsigned char)s[i] < 0x80) {
             i++;
             continue;
@@ -87,7 +75,7 @@ static bool quick_nfc(const char *s, size_t n)
 /* NFC of s[0..n) into the result's arena. */
 static int normalise(engine_result_t *r, const char *s, size_t n, char *errstr, size_t errlen)
 {
-    if (all_ascii(s, n) || quick_nfc(s, n)) {
+    if (quick_nfc(s, n)) { /* pure ASCII included */
         r->text = engine_arena_strndup(&r->arena, s, n);
         r->len = n;
         return 0;
