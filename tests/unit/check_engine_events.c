@@ -102,6 +102,9 @@ START_TEST(test_no_event_when_negated_hypothetical_nominal_quoted_or_without_act
     expect1(e, "The attack on Iraq was widely reported.", none);
     expect1(e, "\"We will attack Iran,\" the general said.", none);
     expect1(e, "Police arrested three men on Monday.", none);
+    /* base forms news uses as adjectives or nouns are not triggers */
+    expect1(e, "General Martin O'Brien called the agreement a modest but welcome step.", none);
+    expect1(e, "Russia sold attack helicopters to Syria.", none);
     /* but the threat itself is an event, against its object */
     expect1(e, "North Korea threatened to attack Japan.",
             (want_t){"North Korea", "threaten", "Japan", "130"});
