@@ -20,9 +20,11 @@ int worker_cpu_init(int64_t budget_ms);
 void worker_cpu_arm(void);
 void worker_cpu_disarm(void);
 /* Between worker_cpu_batch(true) and worker_cpu_batch(false) (the analysis of a
- * --prefetch batch), disarm does nothing: the next arm restarts the timer with a full
- * budget anyway, so each document still gets its own budget (which then also covers
- * the packing of its result), at one timer_settime per document instead of two. */
+ * --prefetch batch), disarm does nothing, and arm restarts the timer only when it
+ * was armed a tenth of the budget or more ago (wall time, which bounds the thread's
+ * CPU time): each document still gets at least 90% of the budget to itself (which
+ * also covers the packing of its result), at about one timer_settime per batch
+ * instead of two per document. */
 void worker_cpu_batch(bool on);
 
 #endif
