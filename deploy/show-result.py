@@ -23,3 +23,7 @@ summary = r.get("summary") or []
 if summary:
     first = summary[0] if isinstance(summary[0], str) else summary[0].get("text", "")
     print("    summary: " + first[:160])
+events = ["%s %s%s [%s]" % (e.get("source") or "?", e["action"], " " + e["target"] if e.get("target") else "",
+                            e.get("code")) for e in r.get("events", [])[:3]]
+if events:
+    print("    events: " + "; ".join(events))
