@@ -17,7 +17,8 @@
  *   many: ARGV "many" n, then (nkeys nargs) of each document, then each document's
  *         ARGV in turn; KEYS are each document's KEYS in turn.  Returns an array of
  *         the n documents' answers (worker_redis.c builds it from n argument vectors:
- *         one script call per batch instead of one per document).
+ *         one script call per batch instead of one per document).  The index
+ *         members of the batch are added at the end, one ZADD per distinct key.
  */
 #include "worker_script.h"
 
@@ -43,6 +44,14 @@ const char worker_script_lua[] =
     "local function xadd(maxlen, key, ...)\n"
     "  if maxlen > 0 then return redis.call('XADD', key, 'MAXLEN', '~', maxlen, '*', ...) end\n"
     "  return redis.call('XADD', key, '*', ...)\n"
+    "end\n"
+    "-- index members: added at once per key after the documents of a 'many' call\n"
+    "local zbuf, zkeys = nil, {}\n"
+    "local function zadd(key, score, id)\n"
+    "  if not zbuf then return redis.call('ZADD', key, score, id) end\n"
+    "  local t = zbuf[key]\n"
+    "  if not t then t = {}; zbuf[key] = t; zkeys[#zkeys + 1] = key end\n"
+    "  t[#t + 1] = score; t[#t + 1] = id\n"
     "end\n"
     "-- one document: its KEYS are KEYS[k + 1 ..], its ARGV are ARGV[a + 1 .. a + na]\n"
     "local function store(k, a, na)\n"
@@ -93,7 +102,7 @@ const char worker_script_lua[] =
     "      end\n"
     "    end\n"
     "  end\n"
-    "  for i = 1, ni do redis.call('ZADD', KEYS[base + i], score, id) end\n"
+    "  for i = 1, ni do zadd(KEYS[base + i], score, id) end\n"
     "  xadd(maxlen, KEYS[k + 2], 'id', id, 'status', 'done')\n"
     "  if ttl > 0 then redis.call('EXPIRE', doc, ttl) end\n"
     "  return {1, 'done', dup}\n"
@@ -102,11 +111,15 @@ const char worker_script_lua[] =
     "-- several documents in one call: ARGV 'many' n (nkeys nargs) x n, then each\n"
     "-- document's ARGV in turn; KEYS each document's KEYS in turn\n"
     "local n, out, k, a = tonumber(ARGV[2]), {}, 0, 2 + 2 * tonumber(ARGV[2])\n"
+    "zbuf = {}\n"
     "for i = 1, n do\n"
     "  local nk, na = tonumber(ARGV[1 + 2 * i]), tonumber(ARGV[2 + 2 * i])\n"
     "  out[i] = store(k, a, na)\n"
     "  k, a = k + nk, a + na\n"
     "end\n"
+    "-- one ZADD per index key for the whole batch (a key shared by several documents\n"
+    "-- of the batch, a country or a theme, costs one call, not one per document)\n"
+    "for _, key in ipairs(zkeys) do redis.call('ZADD', key, unpack(zbuf[key])) end\n"
     "return out\n";
 /* clang-format on */
 

@@ -282,7 +282,12 @@ START_TEST(test_a_batch_is_one_script_call_with_an_answer_per_document)
     redisReply *r = redisCommand(f.c, "INFO commandstats");
     ck_assert(r != NULL && r->str != NULL);
     ck_assert_msg(strstr(r->str, "cmdstat_evalsha:calls=1,") != NULL, "%s", r->str);
+    /* the two new documents share their 5 index keys: one ZADD per key */
+    ck_assert_msg(strstr(r->str, "cmdstat_zadd:calls=5,") != NULL, "%s", r->str);
     freeReplyObject(r);
+    ck_assert_int_eq(tr_int(f.c, "ZCARD %s", "dossier:idx:entity:PERSON:condoleezza_rice"), 3);
+    ck_assert_int_eq(tr_int(f.c, "ZCARD %s", "dossier:idx:country:IR"), 3);
+    ck_assert_int_eq(tr_int(f.c, "ZCARD %s", "dossier:idx:theme:DIPLOMACY"), 3);
     for (int i = 0; i < 3; i++) {
         worker_args_free(&args[i]);
     }
