@@ -32,6 +32,7 @@ struct worker_redis {
     void *wait_arg;
     int64_t down_since_ms; /* 0 when the last eval succeeded */
     worker_args_t many;    /* the combined call of a batch (worker_script.c "many") */
+    ds_buf_t resp;         /* that call framed as RESP */
 };
 
 /* ---- URL ------------------------------------------------------------------------ */
@@ -205,6 +206,7 @@ void worker_redis_destroy(worker_redis_t **self_p)
     if (r) {
         drop(r);
         worker_args_free(&r->many);
+        ds_buf_free(&r->resp);
         memset(r->addr.password, 0, sizeof r->addr.password);
         free(r);
         *self_p = NULL;
@@ -231,6 +233,37 @@ static redisReply *command(worker_redis_t *r, int argc, const char **argv, const
     if (rep == NULL) {
         snprintf(errstr, errlen, "%s", r->c->errstr[0] ? r->c->errstr : "connection lost");
         drop(r);
+    }
+    return rep;
+}
+
+/* Runs the command in a, framed as RESP here rather than by hiredis's
+ * printf-style formatter (a batch's call has thousands of arguments); NULL on an
+ * I/O error as command(). */
+static redisReply *command_resp(worker_redis_t *r, const worker_args_t *a, char *errstr, size_t errlen)
+{
+    ds_buf_t *b = &r->resp;
+    ds_buf_reset(b);
+    ds_buf_reserve(b, a->bytes.len + 16 * a->n + 16);
+    char num[24];
+    ds_buf_append(b, num, (size_t)snprintf(num, sizeof num, "*%zu\r\n", a->n));
+    for (size_t i = 0; i < a->n; i++) {
+        ds_buf_append(b, num, (size_t)snprintf(num, sizeof num, "$%zu\r\n", a->len[i]));
+        ds_buf_append(b, a->bytes.data + a->off[i], a->len[i]);
+        ds_buf_append(b, "\r\n", 2);
+    }
+    redisReply *rep = NULL;
+    if (redisAppendFormattedCommand(r->c, b->data, b->len) != REDIS_OK ||
+        redisGetReply(r->c, (void **)&rep) != REDIS_OK || rep == NULL) {
+        snprintf(errstr, errlen, "%s", r->c->errstr[0] ? r->c->errstr : "connection lost");
+        if (rep) {
+            freeReplyObject(rep);
+        }
+        drop(r);
+        return NULL;
+    }
+    if (b->cap > ((size_t)4 << 20)) {
+        ds_buf_free(b); /* a huge batch once: do not keep its buffer */
     }
     return rep;
 }
@@ -509,9 +542,8 @@ static int try_combined(worker_redis_t *r, worker_redis_item_t *items, size_t n,
     if (!build_many(r, items, n, npending)) {
         return 2;
     }
-    const char **argv = worker_args_argv(&r->many);
     char err[256];
-    redisReply *rep = command(r, (int)r->many.n, argv, r->many.len, err, sizeof err);
+    redisReply *rep = command_resp(r, &r->many, err, sizeof err);
     if (rep == NULL) {
         for (size_t i = 0; i < n; i++) {
             if (items[i].rc != 0) {
