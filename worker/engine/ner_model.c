@@ -275,7 +275,13 @@ static void add_row(v8i *acc, const int16_t *row)
 /* Three passes so that the memory reads of all features are in flight at once (the
  * table is larger than the caches): prefetch the home slots, then probe (adding inline
  * weights, prefetching dense rows), then add the rows.  Integer sums, so the order of
- * the additions does not matter. */
+ * the additions does not matter.  Built twice, chosen once at load by the CPU (GCC's
+ * ifunc): with AVX2 a row is widened and added in one instruction per eight labels
+ * instead of four (ner_model_emit 708K -> 546K instructions per bench document).  The
+ * clone enables no FMA, so the float scaling stays the same multiply and add. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+__attribute__((target_clones("avx2", "default")))
+#endif
 void ner_model_emit(const ner_model_t *m, const uint32_t *feats, size_t nf, float *scores)
 {
     uint32_t mask = m->nslots - 1, at[NER_MAX_FEATS];
