@@ -47,16 +47,6 @@ enum {
     F_CHAIN_ACRO,
 };
 
-static uint64_t fmix(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
-
 uint64_t ner_hash(const void *p, size_t n)
 {
     const uint8_t *b = p;
@@ -65,12 +55,7 @@ uint64_t ner_hash(const void *p, size_t n)
         h ^= b[i];
         h *= 0x100000001b3ULL;
     }
-    return fmix(h ^ n);
-}
-
-uint64_t ner_mix(uint64_t a, uint64_t b)
-{
-    return fmix(a * 0x9e3779b97f4a7c15ULL + b + 0x632be59bd9b4e019ULL);
+    return ner_fmix(h ^ n);
 }
 
 /* ASCII bytes as the lowercase form has them: letters lowered, digits as '0' (norm_char's
@@ -513,7 +498,7 @@ void ner_phash_space(ner_phash_t *ph)
 
 uint64_t ner_phash_final(const ner_phash_t *ph)
 {
-    return fmix(ph->h ^ ph->n);
+    return ner_fmix(ph->h ^ ph->n);
 }
 
 uint64_t ner_phrase_key(const char *s, size_t len)

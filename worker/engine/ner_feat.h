@@ -83,7 +83,21 @@ enum {
 uint64_t ner_hash(const void *p, size_t n);
 /* The feature key of template id over values a and b (never 0). */
 uint32_t ner_feat_key(uint64_t id, uint64_t a, uint64_t b);
-uint64_t ner_mix(uint64_t a, uint64_t b);
+/* A 64-bit finaliser (splitmix64's) and the combination of two hashes through it; inline,
+ * as the tagger's caches key every token with two of them. */
+static inline uint64_t ner_fmix(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+static inline uint64_t ner_mix(uint64_t a, uint64_t b)
+{
+    return ner_fmix(a * 0x9e3779b97f4a7c15ULL + b + 0x632be59bd9b4e019ULL);
+}
 
 /* Writes the normalised lowercase form of s (ASCII and Latin-1 letters lowered,
  * digits as '0', curly quotes and dashes as ASCII) into out (cap >= NER_MAX_TOKLEN+8);

@@ -26,12 +26,6 @@ int ner_transition_ok(unsigned a, unsigned b)
     return (pb == NER_I || pb == NER_L) && NER_LABEL_TYPE(a) == NER_LABEL_TYPE(b);
 }
 
-static int final_ok(unsigned a)
-{
-    unsigned p = NER_LABEL_PART(a);
-    return p == NER_O || p == NER_L || p == NER_U;
-}
-
 void ner_trans_mask(float *trans)
 {
     for (unsigned a = 0; a <= NER_NLABELS; a++) {
@@ -47,7 +41,7 @@ void ner_trans_mask(float *trans)
  * predecessors O, L-X and U-X (kStart, in the order whose first maximum wins), and the
  * labels that continue a span (I-X, L-X), whose predecessors are B-X and I-X. */
 static const uint8_t kOpen[9] = {0, 1, 4, 5, 8, 9, 12, 13, 16};
-static const uint8_t kStart[9] = {0, 3, 4, 7, 8, 11, 12, 15, 16};
+static const uint8_t kStart[9] = {0, 3, 4, 7, 8, 11, 12, 15, 16}; /* also the labels ending a span */
 static const uint8_t kCont[8] = {2, 3, 6, 7, 10, 11, 14, 15};
 
 #define OPEN_LANES 12 /* the nine open labels, padded to three vectors of four */
@@ -156,9 +150,10 @@ void ner_viterbi_span(const ner_vtab_t *vt, const float *emit, size_t n, int aft
     }
     float best = -FLT_MAX;
     int arg = 0;
-    for (int a = 0; a < L; a++) {
+    for (int k = 0; k < 9; k++) { /* the labels that may end a span: kStart, ascending */
+        int a = kStart[k];
         float v = score[(n - 1) * L + a] + (before_o ? trans[a * L + NER_O] : 0.0f);
-        if (final_ok((unsigned)a) && v > best) {
+        if (v > best) {
             best = v, arg = a;
         }
     }
