@@ -503,7 +503,7 @@ static void train_bag(model_t *m, const inst_t *train, const inst_t *dev, const 
                       float *best_w, float *best_t)
 {
     int nbag = o->bag > 1 ? o->bag : 1;
-    float *w = nbag > 1 ? ds_xmalloc(m->nfeat * L * sizeof *w) : best_w, t[(L + 1) * L];
+    float *w = nbag > 1 ? ds_xmalloc(m->nfeat * L * sizeof *w) : best_w, t[(L + 1) * L] = {0};
     for (int r = 0; r < nbag; r++) {
         if (r > 0) {
             rng_state = o->seed + (uint32_t)r * 0x9E3779B9u;
