@@ -114,6 +114,17 @@ void worker_mdp_disconnect(worker_mdp_t *m)
     }
 }
 
+/* Frees the requests received and not yet taken. */
+static void drop_pending(worker_mdp_t *m)
+{
+    for (; m->npending > 0; m->npending--) {
+        pending_t *p = &m->pending[m->phead];
+        zframe_destroy(&p->client);
+        zframe_destroy(&p->body);
+        m->phead = (m->phead + 1) % m->o.credit;
+    }
+}
+
 void worker_mdp_destroy(worker_mdp_t **self_p)
 {
     worker_mdp_t *m = *self_p;
@@ -123,12 +134,7 @@ void worker_mdp_destroy(worker_mdp_t **self_p)
     worker_mdp_disconnect(m);
     zsock_destroy(&m->sock);
     zframe_destroy(&m->client);
-    for (; m->npending > 0; m->npending--) {
-        pending_t *p = &m->pending[m->phead];
-        zframe_destroy(&p->client);
-        zframe_destroy(&p->body);
-        m->phead = (m->phead + 1) % m->o.credit;
-    }
+    drop_pending(m);
     free(m->pending);
     free(m);
     *self_p = NULL;
@@ -136,10 +142,15 @@ void worker_mdp_destroy(worker_mdp_t **self_p)
 
 /* The broker went silent: new socket, READY again.  Any request being worked on
  * stays (its reply goes out on the new socket; the broker may ignore it, and its own
- * lease rules redeliver the document: the store is idempotent). */
+ * lease rules redeliver the document: the store is idempotent).  Requests not yet
+ * taken are dropped (the broker redelivers them too), and the new registration
+ * starts with all its credit: the broker's count of what this worker holds is the
+ * one that matters, so held requests of the old connection no longer count here. */
 static void reconnect(worker_mdp_t *m)
 {
     ds_log(DS_LOG_WARNING, "msg=\"broker silent, reconnecting\" broker=%s", m->o.endpoint);
+    drop_pending(m);
+    m->nheld = 0;
     zsock_destroy(&m->sock);
     m->stats.reconnects++;
     struct timespec ts = {(time_t)(m->o.reconnect_ms / 1000), (long)(m->o.reconnect_ms % 1000) * 1000000L};
@@ -276,7 +287,7 @@ int worker_mdp_recv(worker_mdp_t *m, zframe_t **body_p)
 {
     if (m->client != NULL) { /* the previous request was never replied */
         zframe_destroy(&m->client);
-        m->nheld--;
+        m->nheld -= m->nheld > 0;
     }
     while (!*m->o.stop) {
         if (pop(m, body_p, &m->client) == 1) {
@@ -299,7 +310,7 @@ int worker_mdp_reply_to(worker_mdp_t *m, zframe_t **client_p, const void *body, 
         return -1;
     }
     *client_p = NULL;
-    m->nheld--;
+    m->nheld -= m->nheld > 0; /* 0 after a reconnect while this one was held */
     if (m->sock == NULL) {
         zframe_destroy(&client);
         return -1;
