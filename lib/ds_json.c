@@ -202,7 +202,19 @@ void ds_json_str(ds_json_t *j, const char *s)
 void ds_json_int(ds_json_t *j, int64_t v)
 {
     before_value(j);
-    ds_buf_printf(j->out, "%lld", (long long)v);
+    /* decimal digits by hand: results carry thousands of offsets, and printf's
+     * format parsing was a good part of the JSON stage */
+    char tmp[24];
+    size_t i = sizeof tmp;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0) {
+        tmp[--i] = '-';
+    }
+    ds_buf_append(j->out, tmp + i, sizeof tmp - i);
 }
 
 void ds_json_double(ds_json_t *j, double v, int decimals)

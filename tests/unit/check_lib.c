@@ -109,6 +109,20 @@ START_TEST(test_json_writer_places_commas_and_numbers)
     ds_json_str(&j, "x");
     ds_json_obj_close(&j);
     ck_assert_str_eq(ds_buf_str(&b), "{\"a\":[-3,2.5,null,true,null],\"b\":\"x\"}");
+    /* integers: the extremes and every power of ten, as printf writes them */
+    const int64_t ints[] = {0, 1, -1, 9, 10, -10, 99, 100, INT64_MAX, INT64_MIN, INT64_MIN + 1, 4294967296LL};
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0] + 19; i++) {
+        int64_t v = i < sizeof ints / sizeof ints[0] ? ints[i] : 1;
+        for (size_t p = sizeof ints / sizeof ints[0]; p < i; p++) {
+            v *= 10;
+        }
+        char want[32];
+        snprintf(want, sizeof want, "%lld", (long long)v);
+        ds_buf_reset(&b);
+        ds_json_init(&j, &b);
+        ds_json_int(&j, v);
+        ck_assert_str_eq(ds_buf_str(&b), want);
+    }
     ds_buf_free(&b);
 }
 END_TEST
